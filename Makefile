@@ -1,0 +1,50 @@
+# The two commands: `make run` (the site on http://127.0.0.1:8000 with SQLite)
+# and `make test` (lint, then the whole suite on PostgreSQL and on SQLite).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# The test suite uses its own settings module; these are only for manage.py calls below.
+TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+
+.PHONY: run test lint format clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo_content
+	DEBUG=1 $(PY) manage.py ensure_admin
+	@echo "Serving The Body Lab on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Both databases always run; the target fails if either failed.
+test: lint
+	@status=0; \
+	echo "== Test suite on PostgreSQL (throwaway server) =="; \
+	tests/with-postgres.sh $(VENV)/bin/pytest || status=1; \
+	echo "== Test suite on SQLite =="; \
+	env -u DATABASE_URL $(VENV)/bin/pytest || status=1; \
+	exit $$status
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts

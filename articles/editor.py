@@ -1,0 +1,87 @@
+"""The Markdown editor's server side, replacing django-markdownx's own views.
+
+markdownx's widget posts to /markdownx/markdownify/ and /markdownx/upload/.
+Its shipped views there accept anyone, return unsanitized HTML and trust the
+client's idea of what an upload is. These take their place, at the same paths:
+staff only, the site's own sanitizing renderer, and images that Pillow has
+verified to be PNG or JPEG, stored under a name and extension we choose.
+"""
+
+import uuid
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+from PIL import Image, UnidentifiedImageError
+
+from references.citations import Citer, Library
+
+from .rendering import render_markdown, sanitize
+
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+
+def staff_only(view):
+    """403 rather than a login redirect: these are called by the editor's JavaScript."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            return JsonResponse({"error": "Log in to the admin as staff to use the editor."}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_POST
+@staff_only
+def preview(request):
+    html = render_markdown(request.POST.get("content", ""))
+    # Show citations linked as they will be on the page.
+    return HttpResponse(sanitize(Citer(Library.load()).link(html)))
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.FileField()
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload.size > settings.EDITOR_IMAGE_MAX_BYTES:
+            limit = settings.EDITOR_IMAGE_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The image is larger than {limit} MB.")
+        try:
+            with Image.open(upload) as image:
+                image_format = image.format
+                width, height = image.size
+                if width * height > settings.EDITOR_IMAGE_MAX_PIXELS:
+                    raise forms.ValidationError(f"The image is too large ({width}×{height} pixels).")
+                image.verify()
+        except forms.ValidationError:
+            raise
+        except Image.DecompressionBombError as error:
+            raise forms.ValidationError("The image has too many pixels.") from error
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+            raise forms.ValidationError("The file is not a PNG or JPEG image.") from error
+        if image_format not in IMAGE_FORMATS:
+            raise forms.ValidationError("Only PNG and JPEG images can be uploaded.")
+        upload.seek(0)
+        self.extension = IMAGE_FORMATS[image_format]
+        return upload
+
+    def save(self):
+        name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{self.extension}"
+        return default_storage.save(name, ContentFile(self.cleaned_data["image"].read()))
+
+
+@require_POST
+@staff_only
+def upload(request):
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"image": [str(e) for e in form.errors.get("image", [])]}, status=400)
+    path = form.save()
+    return JsonResponse({"image_code": f"![]({default_storage.url(path)})"})

@@ -1,0 +1,191 @@
+"""Articles kept as Markdown files with YAML front matter, brought into the database.
+
+File format::
+
+    ---
+    title: ...
+    slug: ...
+    subtitle: ...
+    summary: ...
+    status: published        # or draft
+    published_at: 2025-06-03T09:00:00+01:00
+    key_points:
+      - ...
+    ---
+    Intro paragraphs...
+
+    ## First section heading
+    Section body...
+
+Everything before the first `## ` heading is the intro.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from references.citations import Library
+from references.errors import ImportProblem
+
+from .models import Article, KeyPoint, Section, content_fingerprint
+
+REQUIRED = ["title", "slug", "summary", "status", "published_at"]
+KNOWN = set(REQUIRED) | {"subtitle", "key_points"}
+SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+FENCE = re.compile(r"^(```|~~~)")
+
+
+@dataclass
+class ArticleFile:
+    title: str
+    slug: str
+    subtitle: str
+    summary: str
+    status: str
+    published_at: datetime.datetime
+    intro: str
+    key_points: list = field(default_factory=list)
+    sections: list = field(default_factory=list)  # [(heading, body)]
+    source: str = "input"
+
+    def fingerprint(self):
+        return content_fingerprint(
+            title=self.title,
+            slug=self.slug,
+            subtitle=self.subtitle,
+            summary=self.summary,
+            intro=self.intro,
+            status=self.status,
+            published_at=self.published_at,
+            key_points=self.key_points,
+            sections=self.sections,
+        )
+
+
+def parse(text, source="input"):
+    """Markdown file text -> ArticleFile; an ImportProblem names the line or field at fault."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ImportProblem(f"{source}: line 1: the file must start with '---' and YAML front matter")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise ImportProblem(f"{source}: the front matter has no closing '---' line") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 2}" if mark else "front matter"
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportProblem(f"{source}: {where}: invalid YAML: {problem}") from error
+    if not isinstance(meta, dict):
+        raise ImportProblem(f"{source}: line 2: the front matter must be 'name: value' lines")
+
+    def fail(name, message):
+        line = next((i + 1 for i in range(1, end) if lines[i].startswith(f"{name}:")), 1)
+        raise ImportProblem(f"{source}: line {line}, field '{name}': {message}")
+
+    for name in REQUIRED:
+        if meta.get(name) in (None, ""):
+            fail(name, "required")
+    for name in meta:
+        if name not in KNOWN:
+            fail(name, f"unknown field (expected one of {', '.join(sorted(KNOWN))})")
+    if meta["status"] not in Article.Status.values:
+        fail("status", f"must be one of {', '.join(Article.Status.values)}")
+    published_at = meta["published_at"]
+    if isinstance(published_at, str):
+        try:
+            published_at = datetime.datetime.fromisoformat(published_at)
+        except ValueError:
+            fail("published_at", "use a date and time such as 2025-06-03T09:00:00+01:00")
+    if not isinstance(published_at, datetime.datetime):
+        fail("published_at", "use a date and time such as 2025-06-03T09:00:00+01:00")
+    if timezone.is_naive(published_at):
+        published_at = timezone.make_aware(published_at)
+    key_points = meta.get("key_points") or []
+    if not isinstance(key_points, list) or not all(isinstance(p, str) and p.strip() for p in key_points):
+        fail("key_points", "must be a list of non-empty lines")
+
+    intro, sections = _split_body(lines[end + 1 :], first_line=end + 2, source=source)
+    return ArticleFile(
+        title=str(meta["title"]).strip(),
+        slug=str(meta["slug"]).strip(),
+        subtitle=str(meta.get("subtitle") or "").strip(),
+        summary=str(meta["summary"]).strip(),
+        status=meta["status"],
+        published_at=published_at,
+        intro=intro,
+        key_points=[p.strip() for p in key_points],
+        sections=sections,
+        source=source,
+    )
+
+
+def _split_body(lines, first_line, source):
+    intro, sections, current, fenced = [], [], None, False
+    for number, line in enumerate(lines, start=first_line):
+        if FENCE.match(line):
+            fenced = not fenced
+        heading = None if fenced else SECTION_HEADING.match(line)
+        if heading:
+            current = (heading.group(1), [])
+            sections.append(current)
+        elif not fenced and re.match(r"^#\s", line):
+            raise ImportProblem(
+                f"{source}: line {number}: use '## ' for section headings; the title is in the front matter"
+            )
+        else:
+            (current[1] if current else intro).append(line)
+    return "\n".join(intro).strip(), [(heading, "\n".join(body).strip()) for heading, body in sections]
+
+
+def import_article(parsed, force=False, library=None):
+    """Create or update the article of `parsed`. Returns 'created', 'updated' or 'unchanged'.
+
+    Refuses (ImportProblem) to overwrite an article edited since its last
+    import, or one that was never imported, unless `force` is given. All or
+    nothing: any problem, including a citation that matches no reference,
+    leaves the database as it was.
+    """
+    with transaction.atomic():
+        article = Article.objects.filter(slug=parsed.slug).prefetch_related("key_points", "sections").first()
+        if article is not None:
+            current = article.fingerprint()
+            if current == parsed.fingerprint() and article.imported_fingerprint == current:
+                return "unchanged"
+            if not force and article.imported_fingerprint != current:
+                raise ImportProblem(
+                    f"{parsed.source}: the article '{parsed.slug}' was changed in the admin "
+                    "since it was last imported; use --force to overwrite those changes"
+                )
+        outcome = "updated" if article else "created"
+        article = article or Article(slug=parsed.slug)
+        for name in ["title", "subtitle", "summary", "intro", "status", "published_at"]:
+            setattr(article, name, getattr(parsed, name))
+        try:
+            article.full_clean(exclude=["slug"] if outcome == "updated" else None)
+        except ValidationError as error:
+            fields = "; ".join(f"field '{name}': {' '.join(msgs)}" for name, msgs in error.message_dict.items())
+            raise ImportProblem(f"{parsed.source}: {fields}") from error
+        article.save()
+        article.key_points.all().delete()
+        article.sections.all().delete()
+        KeyPoint.objects.bulk_create(
+            KeyPoint(article=article, position=n, text=text) for n, text in enumerate(parsed.key_points, start=1)
+        )
+        Section.objects.bulk_create(
+            Section(article=article, position=n, heading=heading, body=body)
+            for n, (heading, body) in enumerate(parsed.sections, start=1)
+        )
+        problems = article.render_content(library or Library.load())
+        if problems:
+            raise ImportProblem(f"{parsed.source}: " + "; ".join(problems))
+        article = Article.objects.prefetch_related("key_points", "sections").get(pk=article.pk)
+        Article.objects.filter(pk=article.pk).update(imported_fingerprint=article.fingerprint())
+        return outcome

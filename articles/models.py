@@ -1,0 +1,191 @@
+"""Articles: what patients read and practitioners write.
+
+An Article has an intro, ordered key points and ordered sections, all written
+in Markdown. `Article.render_content()` turns them into sanitized HTML with
+linked citations once, when the article is saved; requests only read the
+stored HTML.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.db import models, transaction
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from markdownx.models import MarkdownxField
+
+from references.citations import Citer, Library
+from references.models import Reference
+
+from .rendering import render_inline, render_markdown, sanitize
+
+# Ids the article template uses itself; section anchors must not take them.
+RESERVED_ANCHORS = {"main", "content", "key-points", "references", "article-nav", "top"}
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public may see: published, with a publication time that has come.
+
+        Every public list, page, link and feed goes through this one method.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def for_page(self):
+        """Everything an article page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "key_points",
+            "sections",
+            Prefetch("references", queryset=Reference.objects.with_contributors()),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
+    subtitle = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(
+        max_length=400, help_text="One or two plain sentences for the article list and search engines."
+    )
+    intro = MarkdownxField(blank=True, help_text="Markdown. Shown before the key points.")
+    intro_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication date and time",
+        default=timezone.now,
+        help_text="A published article with a time in the future appears on the site at that time.",
+    )
+    references = models.ManyToManyField(
+        Reference, related_name="articles", blank=True, editable=False, help_text="The works the article cites."
+    )
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    # Neighbours: ordered by publication time, then by id so equal times still have an order.
+    def previous_published(self):
+        earlier = Q(published_at__lt=self.published_at) | Q(published_at=self.published_at, pk__lt=self.pk)
+        return Article.objects.published().filter(earlier).order_by("-published_at", "-pk").first()
+
+    def next_published(self):
+        later = Q(published_at__gt=self.published_at) | Q(published_at=self.published_at, pk__gt=self.pk)
+        return Article.objects.published().filter(later).order_by("published_at", "pk").first()
+
+    def reference_list(self):
+        """The works cited, in reference-list order, each with its Harvard HTML."""
+        return sorted(self.references.all(), key=lambda ref: ref.sort_key)
+
+    @transaction.atomic
+    def render_content(self, library=None):
+        """Render intro, key points and sections to HTML, link citations, record what is cited.
+
+        Call after the key points and sections are saved. Returns the citation
+        problems found (unknown or ambiguous citations), which stay unlinked.
+        """
+        citer = Citer(library or Library.load())
+
+        def render(markup, where, inline=False):
+            html = (render_inline if inline else render_markdown)(markup)
+            return sanitize(citer.link(html, where))
+
+        self.intro_html = render(self.intro, "the intro")
+        key_points = list(self.key_points.all())
+        for number, point in enumerate(key_points, start=1):
+            point.text_html = render(point.text, f"key point {number}", inline=True)
+        sections = list(self.sections.all())
+        taken = set(RESERVED_ANCHORS)
+        for section in sections:
+            section.anchor = unique_anchor(section.heading, taken)
+            section.body_html = render(section.body, f"the section “{section.heading}”")
+
+        Article.objects.filter(pk=self.pk).update(intro_html=self.intro_html)
+        KeyPoint.objects.bulk_update(key_points, ["text_html"])
+        Section.objects.bulk_update(sections, ["anchor", "body_html"])
+        self.references.set(citer.cited)
+        return citer.problems
+
+    def fingerprint(self):
+        """A hash of everything a practitioner edits, to notice edits made since an import."""
+        return content_fingerprint(
+            title=self.title,
+            slug=self.slug,
+            subtitle=self.subtitle,
+            summary=self.summary,
+            intro=self.intro,
+            status=self.status,
+            published_at=self.published_at,
+            key_points=[p.text for p in self.key_points.all()],
+            sections=[(s.heading, s.body) for s in self.sections.all()],
+        )
+
+
+def content_fingerprint(*, published_at, key_points, sections, **fields):
+    content = {
+        **fields,
+        "published_at": published_at.astimezone(datetime.UTC).isoformat(),
+        "key_points": list(key_points),
+        "sections": [list(section) for section in sections],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def unique_anchor(heading, taken):
+    base = slugify(heading) or "section"
+    anchor, number = base, 2
+    while anchor in taken or anchor.startswith(("ref-", "cite-")):
+        anchor, number = f"{base}-{number}", number + 1
+    taken.add(anchor)
+    return anchor
+
+
+class KeyPoint(models.Model):
+    """One line of the "This page explains" list."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300, help_text="One line; Markdown emphasis and citations work.")
+    text_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    heading = models.CharField(max_length=200)
+    body = MarkdownxField(help_text="Markdown: paragraphs, - bullet lists, *emphasis*, > pull quotes.")
+    body_html = models.TextField(blank=True, editable=False)
+    anchor = models.SlugField(max_length=220, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.heading

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from articles import editor
+
+admin.site.site_header = "The Body Lab — content"
+admin.site.site_title = "The Body Lab admin"
+admin.site.index_title = "Articles and references"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # The paths django-markdownx's widget posts to, served by our safe views.
+    path("markdownx/markdownify/", editor.preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor.upload, name="markdownx_upload"),
+    path("references/", include("references.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

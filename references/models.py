@@ -1,0 +1,145 @@
+"""The clinic's shared reference library.
+
+A Reference is one published work; Contributors are its ordered authors (and,
+for chapters and edited books, editors). Articles cite references; formatting
+in Harvard (Cite Them Right) style lives in `references.harvard`.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from . import harvard
+
+key_validator = RegexValidator(
+    r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$",
+    "Use letters, digits and _ : . - only, for example neumann2017.",
+)
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def with_contributors(self):
+        """Everything needed to format references, in one extra query."""
+        return self.prefetch_related(
+            Prefetch("contributors", queryset=Contributor.objects.order_by("role", "position", "pk"))
+        )
+
+
+class Reference(models.Model):
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "article-journal", "Journal article"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Chapter in an edited book"
+        WEBPAGE = "webpage", "Web page"
+        REPORT = "report", "Report"
+
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[key_validator],
+        help_text="Short unique name used to cite this work, for example neumann2017.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOURNAL_ARTICLE)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Leave empty for “no date”.")
+    title = models.CharField(max_length=500)
+    container_title = models.CharField(
+        "journal / book / website",
+        max_length=300,
+        blank=True,
+        help_text="The journal of an article, the book of a chapter, or the site a web page belongs to.",
+    )
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=40, blank=True, help_text="For example 503–526 or 45.")
+    edition = models.CharField(max_length=20, blank=True, help_text="A number, for example 3 for the 3rd edition.")
+    place = models.CharField("place of publication", max_length=100, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField(
+        "DOI", max_length=200, blank=True, help_text="Only the DOI, for example 10.1111/j.1600-0838.2009.00986.x"
+    )
+    accessed = models.DateField(null=True, blank=True, help_text="When a web page was read.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.citation_label}, {self.year_label} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("references:detail", args=[self.key])
+
+    @property
+    def anchor(self):
+        """The id of this reference's entry in an article's reference list."""
+        return f"ref-{self.key}"
+
+    @property
+    def authors(self):
+        return [c for c in self.contributors.all() if c.role == Contributor.Role.AUTHOR]
+
+    @property
+    def editors(self):
+        return [c for c in self.contributors.all() if c.role == Contributor.Role.EDITOR]
+
+    @property
+    def citation_label(self):
+        """Names as they stand in an in-text citation: 'Moore, Dalley and Agur'."""
+        return harvard.in_text_names(self.authors or self.editors) or self.title
+
+    @property
+    def year_label(self):
+        return str(self.year) if self.year else "no date"
+
+    def harvard_html(self):
+        return harvard.reference_html(self)
+
+    def harvard_text(self):
+        return harvard.reference_text(self)
+
+    @property
+    def sort_key(self):
+        return harvard.sort_key(self)
+
+
+class Contributor(models.Model):
+    """One author or editor of a reference: a person or an organisation."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        EDITOR = "editor", "Editor"
+
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="contributors")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveSmallIntegerField(default=0)
+    surname = models.CharField(max_length=100, blank=True, help_text="Include particles: “de Vries”.")
+    initials = models.CharField(
+        max_length=50, blank=True, help_text="For example A.J. (full given names are shortened)."
+    )
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Instead of a person, for example NHS England."
+    )
+
+    class Meta:
+        ordering = ["role", "position", "pk"]
+
+    def __str__(self):
+        return self.organisation or f"{self.surname}, {harvard.initials(self.initials)}".rstrip(", ")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.organisation and not self.surname:
+            raise ValidationError("Give a surname for a person, or the name of an organisation.")
+        if self.organisation and (self.surname or self.initials):
+            raise ValidationError("A contributor is either a person or an organisation, not both.")
+
+    @property
+    def family(self):
+        """What a citation or the sort order uses: surname or organisation name."""
+        return self.organisation or self.surname

@@ -1,0 +1,59 @@
+"""Plain functions that make test data; dates are relative to now."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from articles.models import Article, KeyPoint, Section
+from references.models import Contributor, Reference
+
+_numbers = itertools.count(1)
+
+GAIT_SLUG = "walking-foot-pain-and-why-real-change-takes-time"
+GAIT_URL = f"/articles/{GAIT_SLUG}/"
+
+
+def make_reference(key=None, authors=("Smith",), year=2020, kind="article-journal", **fields):
+    """A reference whose authors are surnames (initials 'A.') or ('org', 'Name') pairs."""
+    number = next(_numbers)
+    defaults = {"title": f"Work number {number}", "container_title": "Journal of Tests", "volume": "1", "pages": "1-2"}
+    reference = Reference.objects.create(key=key or f"ref{number}", year=year, kind=kind, **{**defaults, **fields})
+    for position, author in enumerate(authors):
+        if isinstance(author, tuple):
+            Contributor.objects.create(reference=reference, position=position, organisation=author[1])
+        else:
+            Contributor.objects.create(reference=reference, position=position, surname=author, initials="A.")
+    return reference
+
+
+def make_article(
+    title=None,
+    *,
+    status=Article.Status.PUBLISHED,
+    published_at=None,
+    days_ago=1,
+    intro="An introduction.",
+    sections=(("A section", "Some text."),),
+    key_points=(),
+    render=True,
+    **fields,
+):
+    number = next(_numbers)
+    title = title or f"Article {number}"
+    article = Article.objects.create(
+        title=title,
+        slug=fields.pop("slug", f"article-{number}"),
+        summary=fields.pop("summary", f"Summary of {title}."),
+        intro=intro,
+        status=status,
+        published_at=published_at or timezone.now() - datetime.timedelta(days=days_ago),
+        **fields,
+    )
+    for position, text in enumerate(key_points, start=1):
+        KeyPoint.objects.create(article=article, position=position, text=text)
+    for position, (heading, body) in enumerate(sections, start=1):
+        Section.objects.create(article=article, position=position, heading=heading, body=body)
+    if render:
+        article.render_content()
+    return article

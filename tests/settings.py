@@ -1,0 +1,18 @@
+"""Settings for the test suite: production settings with test-only secrets and storage."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+
+from bodylab.settings import *  # noqa: E402,F403
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No manifest to build before tests run.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+MEDIA_ROOT = tempfile.mkdtemp(prefix="bodylab-test-media-")
+# Serve static files from the source folders, as runserver does, without collectstatic.
+STATIC_ROOT = tempfile.mkdtemp(prefix="bodylab-test-static-")
+WHITENOISE_USE_FINDERS = True

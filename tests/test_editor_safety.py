@@ -1,0 +1,131 @@
+"""django-markdownx's endpoints, replaced by ours: staff only, sanitized, real images only."""
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.rendering import render_markdown
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW = "/markdownx/markdownify/"
+UPLOAD = "/markdownx/upload/"
+HOSTILE_MARKDOWN = """
+Hello <script>alert("x")</script> world.
+
+<img src="x.png" onerror="alert(1)">
+
+[click me](javascript:alert(1)) and <a href="javascript:alert(2)">this</a>
+
+<svg onload="alert(3)"></svg> <iframe src="https://example.com"></iframe>
+"""
+
+
+def image_bytes(image_format, size=(4, 3)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def assert_harmless(html):
+    lowered = html.lower()
+    for bad in ("<script", "onerror", "onload", "javascript:", "<svg", "<iframe"):
+        assert bad not in lowered, bad
+
+
+def test_anonymous_preview_is_refused(client):
+    response = client.post(PREVIEW, {"content": "*hi*"})
+    assert response.status_code == 403
+
+
+def test_anonymous_upload_is_refused_and_writes_nothing(client, settings):
+    upload = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
+    response = client.post(UPLOAD, {"image": upload})
+    assert response.status_code == 403
+    assert not (settings.MEDIA_ROOT / "markdownx").exists()
+
+
+def test_non_staff_user_is_refused(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("patient", password="pw"))
+    assert client.post(PREVIEW, {"content": "*hi*"}).status_code == 403
+
+
+def test_preview_renders_markdown_for_staff(staff_client):
+    response = staff_client.post(PREVIEW, {"content": "Some *emphasis*\n\n- a list"})
+    assert response.status_code == 200
+    assert "<em>emphasis</em>" in response.content.decode() and "<li>a list</li>" in response.content.decode()
+
+
+def test_preview_removes_scripts_handlers_and_javascript_urls(staff_client):
+    html = staff_client.post(PREVIEW, {"content": HOSTILE_MARKDOWN}).content.decode()
+    assert_harmless(html)
+    assert "Hello" in html and "world." in html
+
+
+def test_public_page_removes_scripts_handlers_and_javascript_urls(client):
+    article = make_article(
+        intro=HOSTILE_MARKDOWN, sections=[("Section", HOSTILE_MARKDOWN)], key_points=["<b onclick=x>k</b>"]
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = str(BeautifulSoup(html, "html.parser").select_one("article"))
+    assert_harmless(body)
+    assert "onclick" not in body
+
+
+def test_renderer_keeps_safe_markup():
+    html = render_markdown("> quote\n\n**bold** [site](https://example.org) ![alt text](/media/x.png)")
+    assert "<blockquote>" in html and "<strong>bold</strong>" in html
+    assert '<a href="https://example.org">site</a>' in html and 'alt="alt text"' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        (
+            "evil.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
+            "image/svg+xml",
+        ),
+        ("evil.gif", b"<html><script>alert(1)</script></html>", "image/gif"),
+        ("notes.png", b"just some text pretending to be a picture", "image/png"),
+        ("anim.gif", None, "image/gif"),
+    ],
+)
+def test_uploads_that_are_not_png_or_jpeg_get_400(staff_client, settings, name, content, content_type):
+    content = content if content is not None else image_bytes("GIF")
+    response = staff_client.post(UPLOAD, {"image": SimpleUploadedFile(name, content, content_type=content_type)})
+    assert response.status_code == 400
+    assert response.json()["image"]
+    stored = settings.MEDIA_ROOT / "markdownx"
+    assert not stored.exists() or not any(stored.iterdir())
+
+
+def test_too_many_pixels_gets_400(staff_client, settings):
+    settings.EDITOR_IMAGE_MAX_PIXELS = 100
+    upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(20, 20)), content_type="image/png")
+    response = staff_client.post(UPLOAD, {"image": upload})
+    assert response.status_code == 400
+    assert "too large" in response.json()["image"][0]
+
+
+def test_too_many_bytes_gets_400(staff_client, settings):
+    settings.EDITOR_IMAGE_MAX_BYTES = 10
+    upload = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
+    assert staff_client.post(UPLOAD, {"image": upload}).status_code == 400
+
+
+@pytest.mark.parametrize(("image_format", "extension"), [("PNG", "png"), ("JPEG", "jpg")])
+def test_real_images_are_stored_under_a_server_chosen_name(staff_client, settings, image_format, extension):
+    # The client's name and type lie; the stored file follows what Pillow found.
+    upload = SimpleUploadedFile("holiday.html", image_bytes(image_format), content_type="text/html")
+    response = staff_client.post(UPLOAD, {"image": upload})
+    assert response.status_code == 200
+    code = response.json()["image_code"]
+    assert code.startswith("![](/media/markdownx/") and code.endswith(f".{extension})")
+    assert "holiday" not in code
+    stored = list((settings.MEDIA_ROOT / "markdownx").iterdir())
+    assert len(stored) == 1 and stored[0].suffix == f".{extension}"

@@ -1,0 +1,172 @@
+"""import_references and import_article: idempotent, all-or-nothing, precise about errors."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, KeyPoint, Section
+from references.models import Contributor, Reference
+from tests.factories import GAIT_SLUG
+
+pytestmark = pytest.mark.django_db
+
+VALID_ITEM = {
+    "id": "doe2020",
+    "type": "book",
+    "author": [{"family": "Doe", "given": "J."}],
+    "issued": {"date-parts": [[2020]]},
+    "title": "A Book",
+}
+ARTICLE = """---
+title: A test article
+slug: a-test-article
+summary: A summary.
+status: published
+published_at: 2024-01-02T10:00:00+00:00
+key_points:
+  - First point
+---
+Intro text.
+
+## First section
+
+Body one.
+
+## Second section
+
+Body two.
+"""
+
+
+def run(*args):
+    call_command(*args, stdout=open("/dev/null", "w"))
+
+
+def snapshot():
+    return (
+        list(Reference.objects.values()),
+        list(Contributor.objects.values()),
+        list(Article.objects.values()),
+        list(Section.objects.values()),
+        list(KeyPoint.objects.values()),
+    )
+
+
+def test_demo_content_twice_changes_nothing(demo_content):
+    before = snapshot()
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))
+    assert snapshot() == before
+    assert Reference.objects.count() == 12 and Article.objects.count() == 3
+
+
+def test_import_references_reports_unchanged_the_second_time(tmp_path, capsys):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([VALID_ITEM]))
+    call_command("import_references", str(path))
+    call_command("import_references", str(path))
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("1 created, 0 updated, 0 unchanged.")
+    assert out[1].endswith("0 created, 0 updated, 1 unchanged.")
+
+
+def test_import_references_updates_a_changed_entry(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([VALID_ITEM]))
+    run("import_references", str(path))
+    path.write_text(json.dumps([{**VALID_ITEM, "title": "A Better Title", "author": [{"literal": "NHS England"}]}]))
+    run("import_references", str(path))
+    reference = Reference.objects.get(key="doe2020")
+    assert reference.title == "A Better Title"
+    assert [c.organisation for c in reference.contributors.all()] == ["NHS England"]
+
+
+def test_broken_json_names_the_line_and_saves_nothing(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text('[\n  {"id": "a", "type": "book", "title": "T"},\n  {"id": "b" "type": "book"}\n]')
+    with pytest.raises(CommandError, match="line 3"):
+        run("import_references", str(path))
+    assert Reference.objects.count() == 0
+
+
+def test_an_invalid_entry_names_the_entry_and_field_and_saves_nothing(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([VALID_ITEM, {"id": "bad", "type": "thesis", "title": "T"}]))
+    with pytest.raises(CommandError, match=r"entry 2 \(id 'bad'\), field 'type'"):
+        run("import_references", str(path))
+    assert Reference.objects.count() == 0
+
+
+def test_an_entry_failing_model_validation_after_a_valid_one_saves_nothing(tmp_path):
+    path = tmp_path / "refs.json"
+    bad = {**VALID_ITEM, "id": "has space", "title": "T"}
+    path.write_text(json.dumps([VALID_ITEM, bad]))
+    with pytest.raises(CommandError, match="field 'key'"):
+        run("import_references", str(path))
+    assert Reference.objects.count() == 0
+
+
+def write_article(tmp_path, text=ARTICLE):
+    path = tmp_path / "article.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_article_twice_changes_nothing(tmp_path, capsys):
+    path = write_article(tmp_path)
+    call_command("import_article", str(path))
+    before = snapshot()
+    call_command("import_article", str(path))
+    assert snapshot() == before
+    assert capsys.readouterr().out.splitlines()[-1].endswith("unchanged.")
+    article = Article.objects.get(slug="a-test-article")
+    assert [s.heading for s in article.sections.all()] == ["First section", "Second section"]
+    assert article.intro_html == "<p>Intro text.</p>"
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        (ARTICLE.replace("title: A test article", "title: [unclosed"), r"line \d+: invalid YAML"),
+        (ARTICLE.replace("status: published", "status: live"), r"line 5, field 'status'"),
+        (ARTICLE.replace("summary: A summary.\n", ""), r"field 'summary': required"),
+        (
+            ARTICLE.replace("published_at: 2024-01-02T10:00:00+00:00", "published_at: soon"),
+            r"line 6, field 'published_at'",
+        ),
+        (ARTICLE.replace("## Second section", "# Second section"), r"line 16: use '## '"),
+        (ARTICLE.replace("Body two.", "As shown (Nobody, 1999)."), r"“\(Nobody, 1999\)” matches no reference"),
+    ],
+)
+def test_a_broken_article_file_saves_nothing_and_says_where(tmp_path, broken, expected):
+    with pytest.raises(CommandError, match=expected):
+        run("import_article", str(write_article(tmp_path, broken)))
+    assert (Article.objects.count(), Section.objects.count(), KeyPoint.objects.count()) == (0, 0, 0)
+
+
+def test_an_article_edited_since_import_is_not_overwritten_without_force(tmp_path):
+    path = write_article(tmp_path)
+    run("import_article", str(path))
+    Article.objects.filter(slug="a-test-article").update(title="Edited in the admin")
+    path.write_text(ARTICLE.replace("Body two.", "Body two, revised."), encoding="utf-8")
+    with pytest.raises(CommandError, match="changed in the admin since it was last imported"):
+        run("import_article", str(path))
+    assert Article.objects.get(slug="a-test-article").title == "Edited in the admin"
+    run("import_article", str(path), "--force")
+    article = Article.objects.get(slug="a-test-article")
+    assert article.title == "A test article"
+    assert article.sections.get(position=2).body == "Body two, revised."
+
+
+def test_an_unedited_article_is_updated_from_a_changed_file(tmp_path):
+    path = write_article(tmp_path)
+    run("import_article", str(path))
+    path.write_text(ARTICLE.replace("Body one.", "Body one, revised."), encoding="utf-8")
+    run("import_article", str(path))
+    assert Article.objects.get(slug="a-test-article").sections.get(position=1).body == "Body one, revised."
+
+
+def test_demo_articles_are_kept_when_edited(demo_content):
+    Article.objects.filter(slug=GAIT_SLUG).update(subtitle="Changed by a practitioner")
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))
+    assert Article.objects.get(slug=GAIT_SLUG).subtitle == "Changed by a practitioner"

@@ -1,0 +1,145 @@
+"""What a patient (and a logged-in practitioner) sees: lists, pages, neighbours, drafts, 404s."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_reference
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_titles(client, article):
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    prev = soup.select_one("a[rel=prev] .article-nav-title")
+    nxt = soup.select_one("a[rel=next] .article-nav-title")
+    return (prev.get_text() if prev else None, nxt.get_text() if nxt else None)
+
+
+def test_published_queryset_excludes_drafts_and_future_articles():
+    public = make_article("Public")
+    make_article("Draft", status=Article.Status.DRAFT)
+    make_article("Future", days_ago=-1)
+    assert list(Article.objects.published()) == [public]
+
+
+def test_home_lists_published_articles_newest_first(client):
+    older = make_article("Older", days_ago=5, subtitle="Sub of older")
+    newer = make_article("Newer", days_ago=1)
+    make_article("Draft", status=Article.Status.DRAFT)
+    make_article("Future", days_ago=-2)
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+    titles = [a.get_text() for a in soup.select(".article-card h2 a")]
+    assert titles == ["Newer", "Older"]
+    text = soup.get_text()
+    assert "Sub of older" in text and older.summary in text and newer.summary in text
+    assert older.published_at.strftime("%Y") in text
+
+
+def test_home_is_paginated(client, settings):
+    for days in range(12):
+        make_article(f"Article aged {days}", days_ago=days + 1, render=False)
+    first = BeautifulSoup(client.get("/").content, "html.parser")
+    second = BeautifulSoup(client.get("/?page=2").content, "html.parser")
+    assert len(first.select(".article-card")) == 10
+    assert [a.get_text() for a in second.select(".article-card h2 a")] == ["Article aged 10", "Article aged 11"]
+    assert client.get("/?page=99").status_code == 404
+
+
+def test_previous_and_next_for_oldest_middle_and_newest(client):
+    oldest = make_article("Oldest", days_ago=3)
+    middle = make_article("Middle", days_ago=2)
+    newest = make_article("Newest", days_ago=1)
+    assert nav_titles(client, oldest) == (None, "Middle")
+    assert nav_titles(client, middle) == ("Oldest", "Newest")
+    assert nav_titles(client, newest) == ("Middle", None)
+
+
+def test_neighbours_skip_drafts_and_future_articles(client):
+    first = make_article("First", days_ago=4)
+    make_article("Draft between", days_ago=3, status=Article.Status.DRAFT)
+    second = make_article("Second", days_ago=2)
+    make_article("Scheduled", days_ago=-1)
+    assert nav_titles(client, first) == (None, "Second")
+    assert nav_titles(client, second) == ("First", None)
+
+
+def test_equal_publication_times_are_ordered_by_creation(client):
+    moment = timezone.now() - datetime.timedelta(hours=1)
+    a = make_article("A", published_at=moment)
+    b = make_article("B", published_at=moment)
+    c = make_article("C", published_at=moment)
+    assert nav_titles(client, a) == (None, "B")
+    assert nav_titles(client, b) == ("A", "C")
+    assert nav_titles(client, c) == ("B", None)
+
+
+def test_draft_and_future_articles_are_404_for_the_public(client):
+    draft = make_article("Draft", status=Article.Status.DRAFT)
+    future = make_article("Future", days_ago=-1)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(future.get_absolute_url()).status_code == 404
+
+
+def test_staff_see_a_draft_with_a_banner_never_cached(staff_client):
+    draft = make_article("Draft", status=Article.Status.DRAFT)
+    response = staff_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft — not public" in response.content.decode()
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= cache_control
+
+
+def test_staff_see_a_scheduled_article_marked_as_not_yet_public(staff_client):
+    future = make_article("Future", days_ago=-1)
+    response = staff_client.get(future.get_absolute_url())
+    assert "Scheduled — not public until" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_published_article_is_publicly_cacheable(client):
+    article = make_article("Public")
+    response = client.get(article.get_absolute_url())
+    assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+
+
+def test_unknown_slug_is_a_404_in_the_sites_look(client):
+    response = client.get("/articles/no-such-article/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "We can’t find that page" in body
+    assert 'class="site-header"' in body and "/static/css/site.css" in body
+
+
+def test_section_headings_have_unique_anchors(client):
+    article = make_article(sections=[("Same", "One."), ("Same", "Two."), ("References", "Three.")])
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    ids = [h["id"] for h in soup.select(".article-section h2")]
+    assert ids == ["same", "same-2", "references-2"]
+    assert len(set(ids)) == len(ids) and "references" not in ids
+
+
+def _article_with(count):
+    refs = [make_reference(authors=(f"Author{count}x{n}",), year=2000 + n) for n in range(count)]
+    sections = [(f"Section {n}", f"Text citing (Author{count}x{n}, {2000 + n}).") for n in range(count)]
+    key_points = [f"Point {n}" for n in range(count)]
+    article = make_article(sections=sections, key_points=key_points)
+    assert article.references.count() == len(refs)
+    return article
+
+
+def test_article_page_query_count_does_not_grow_with_content(client):
+    small, large = _article_with(3), _article_with(30)
+    counts = []
+    for article in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert BeautifulSoup(response.content, "html.parser").select(".reference-list li").__len__() == 30
