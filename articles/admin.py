@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 from markdownx.widgets import AdminMarkdownxWidget
 
+from .forms import ArticleForm, KeyPointForm, SectionForm
 from .models import Article, KeyPoint, Section
 
 
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
+    form = KeyPointForm
     extra = 0
     fields = ["position", "text"]
     verbose_name = "key point (“This page explains”)"
@@ -13,6 +15,7 @@ class KeyPointInline(admin.TabularInline):
 
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
     extra = 0
     fields = ["position", "heading", "body"]
     formfield_overrides = {Section._meta.get_field("body").__class__: {"widget": AdminMarkdownxWidget}}
@@ -20,6 +23,7 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     inlines = [KeyPointInline, SectionInline]
     list_display = ["title", "status", "published_at", "updated_at"]
     list_filter = ["status"]
@@ -31,7 +35,16 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "subtitle", "summary"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
         ("Introduction", {"fields": ["intro"]}),
+        (
+            "Further reading",
+            {
+                "fields": ["further_reading"],
+                "description": "The reference list is built from what the article cites; "
+                "add here works to list without citing them.",
+            },
+        ),
     ]
+    autocomplete_fields = ["further_reading"]
 
     class Media:
         # Binds the Markdown editor in rows added with "Add another" (markdownx does not).

@@ -18,12 +18,12 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from references.citations import Citer, Library
-from references.models import Reference
+from references.models import Contributor, Reference
 
 from .rendering import render_inline, render_markdown, sanitize
 
 # Ids the article template uses itself; section anchors must not take them.
-RESERVED_ANCHORS = {"main", "content", "key-points", "references", "article-nav", "top"}
+RESERVED_ANCHORS = {"main", "content", "key-points", "references", "further-reading", "article-nav", "top"}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,7 +39,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             "key_points",
             "sections",
-            Prefetch("references", queryset=Reference.objects.with_contributors()),
+            Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+            Prefetch("citations__reference__contributors", queryset=Contributor.objects.all()),
+            Prefetch("further_reading", queryset=Reference.objects.with_contributors()),
         )
 
 
@@ -63,7 +65,13 @@ class Article(models.Model):
         help_text="A published article with a time in the future appears on the site at that time.",
     )
     references = models.ManyToManyField(
-        Reference, related_name="articles", blank=True, editable=False, help_text="The works the article cites."
+        Reference, through="Citation", related_name="articles", editable=False, help_text="The works the article cites."
+    )
+    further_reading = models.ManyToManyField(
+        Reference,
+        related_name="further_reading_for",
+        blank=True,
+        help_text="Works listed after the references without being cited in the text.",
     )
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,8 +103,13 @@ class Article(models.Model):
         return Article.objects.published().filter(later).order_by("published_at", "pk").first()
 
     def reference_list(self):
-        """The works cited, in reference-list order, each with its Harvard HTML."""
-        return sorted(self.references.all(), key=lambda ref: ref.sort_key)
+        """The article's citations (a reference and how often it is cited), in reference-list order."""
+        return sorted(self.citations.all(), key=lambda citation: citation.reference.sort_key)
+
+    def further_reading_list(self):
+        """Further reading not also cited, in reference-list order."""
+        cited = {citation.reference_id for citation in self.citations.all()}
+        return sorted((r for r in self.further_reading.all() if r.pk not in cited), key=lambda ref: ref.sort_key)
 
     @transaction.atomic
     def render_content(self, library=None):
@@ -124,7 +137,10 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(intro_html=self.intro_html)
         KeyPoint.objects.bulk_update(key_points, ["text_html"])
         Section.objects.bulk_update(sections, ["anchor", "body_html"])
-        self.references.set(citer.cited)
+        self.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(article=self, reference=reference, uses=citer.uses[reference.key]) for reference in citer.cited
+        )
         return citer.problems
 
     def fingerprint(self):
@@ -189,3 +205,22 @@ class Section(models.Model):
 
     def __str__(self):
         return self.heading
+
+
+class Citation(models.Model):
+    """An article cites a reference `uses` times; a cited reference cannot be deleted."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    uses = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "reference"], name="one_citation_row_per_work")]
+
+    def __str__(self):
+        return f"cited in the article “{self.article.title}”"
+
+    @property
+    def places(self):
+        """The anchors of each place the work is cited, for the entry's back-links."""
+        return [f"cite-{self.reference.key}-{number}" for number in range(1, self.uses + 1)]

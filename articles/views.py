@@ -28,6 +28,7 @@ def article_detail(request, slug):
             "previous_article": article.previous_published(),
             "next_article": article.next_published(),
             "reference_list": article.reference_list(),
+            "further_reading": article.further_reading_list(),
         },
     )
     if article.is_public:

@@ -93,8 +93,12 @@ class Citer:
         return "".join(out)
 
     def _anchor(self, ref, text):
+        """A link to the entry, with the full reference shown on hover or focus (CSS only)."""
         self.uses[ref.key] = self.uses.get(ref.key, 0) + 1
-        return f'<a class="citation" href="#{ref.anchor}" id="cite-{ref.key}-{self.uses[ref.key]}">{escape(text)}</a>'
+        return (
+            f'<span class="cite"><a class="citation" href="#{ref.anchor}" id="cite-{ref.key}-{self.uses[ref.key]}">'
+            f'{escape(text)}</a><span class="cite-card">{ref.harvard_html()}</span></span>'
+        )
 
     def _link_text(self, text, where):
         # Each pass turns matches into placeholders so later passes cannot re-read them.
@@ -152,8 +156,4 @@ class Citer:
         if ref is None:
             self._report(f"Unknown reference key “@{match.group('key')}”", where)
             return match.group(0)
-        self.uses[ref.key] = self.uses.get(ref.key, 0) + 1
-        return hold(
-            f'{escape(ref.citation_label)} (<a class="citation" href="#{ref.anchor}" '
-            f'id="cite-{ref.key}-{self.uses[ref.key]}">{escape(ref.year_label)}</a>)'
-        )
+        return hold(f"{escape(ref.citation_label)} ({self._anchor(ref, ref.year_label)})")

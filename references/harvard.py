@@ -27,7 +27,7 @@ def initials(given):
         if word.isupper() and "-" not in word and len(word) <= 3:
             letters.extend(word)  # 'AJ' typed without dots
         else:
-            letters.append("-".join(part[:1] for part in word.split("-") if part))
+            letters.append(".-".join(part[:1] for part in word.split("-") if part))
     return "".join(f"{letter}." for letter in letters)
 
 
@@ -92,20 +92,9 @@ def accessed_text(day):
     return f"(Accessed: {day.day} {day:%B %Y})"
 
 
-def year_text(reference, suffix=""):
-    return f"({reference.year}{suffix})" if reference.year else f"(no date{'' if not suffix else ' ' + suffix})"
-
-
-def _online(reference):
-    """'Available at: URL (Accessed: ...)', preferring a DOI link."""
-    if reference.doi:
-        return [(f"Available at: https://doi.org/{reference.doi}", False)]
-    if reference.url:
-        text = f"Available at: {reference.url}"
-        if reference.accessed:
-            text += f" {accessed_text(reference.accessed)}"
-        return [(text, False)]
-    return []
+def year_label(year, suffix=""):
+    """'2019' or '2019a'; works without a date read "no date" (Cite Them Right)."""
+    return f"{year}{suffix}" if year else f"no date{' ' + suffix if suffix else ''}"
 
 
 def _publication(reference):
@@ -114,75 +103,75 @@ def _publication(reference):
     return reference.place or reference.publisher
 
 
-def pieces(reference, suffix=""):
-    """The entry as (text, italic) pieces; see the module docstring."""
-    authors, editors = reference.authors, reference.editors
+QUOTED_TITLE_KINDS = {"article-journal", "chapter"}
+
+
+def _title_piece(reference):
+    """Parts of a larger work are quoted, whole works italic (a web page is a part if it has a site)."""
+    quoted = reference.kind in QUOTED_TITLE_KINDS or (reference.kind == "webpage" and reference.container_title)
+    return (f"‘{reference.title}’", False) if quoted else (reference.title, True)
+
+
+def _names_piece(reference):
+    if reference.authors:
+        return _join_names([list_name(a) for a in reference.authors])
+    if reference.editors:
+        label = "(ed.)" if len(reference.editors) == 1 else "(eds)"
+        return f"{_join_names([list_name(e) for e in reference.editors])} {label}"
+    return ""
+
+
+def _details(reference, after_title):
+    """What follows the title (or, for works without author, the year), by kind, as pieces."""
     kind = reference.kind
-    out = []
-
-    if authors:
-        out.append((_join_names([list_name(a) for a in authors]), False))
-    elif editors:
-        label = "(ed.)" if len(editors) == 1 else "(eds)"
-        out.append((f"{_join_names([list_name(e) for e in editors])} {label}", False))
-    if out:
-        out.append((f" {year_text(reference, suffix)} ", False))
-    else:  # no author: the title leads
-        out.append((f"{reference.title} {year_text(reference, suffix)}", True))
-
-    titled = bool(authors or editors)
     if kind == "article-journal":
-        if titled:
-            out.append((f"‘{reference.title}’, ", False))
-        out.append((reference.container_title, True))
         numbering = reference.volume + (f"({reference.issue})" if reference.issue else "")
         tail = [part for part in (numbering, pages_text(reference.pages)) if part]
-        out.append(((", " + ", ".join(tail)) if tail else "", False))
-        out.append((".", False))
-    elif kind == "chapter":
-        if titled:
-            out.append((f"‘{reference.title}’, in ", False))
-        if editors:
-            label = "(ed.)" if len(editors) == 1 else "(eds)"
-            out.append((f"{_join_names([editor_name(e) for e in editors])} {label} ", False))
+        return [(", ", False), (reference.container_title, True), ((", " + ", ".join(tail)) if tail else "", False)]
+    if kind == "chapter":
+        out = [(", in ", False)]
+        if reference.editors:
+            label = "(ed.)" if len(reference.editors) == 1 else "(eds)"
+            out.append((f"{_join_names([editor_name(e) for e in reference.editors])} {label} ", False))
         out.append((reference.container_title, True))
         out.append((".", False))
-        details = [edition_text(reference.edition)]
-        publication = _publication(reference)
-        pages = pages_text(reference.pages)
-        if publication:
-            details.append(f"{publication}{', ' + pages if pages else ''}.")
-        elif pages:
-            details.append(f"{pages}.")
-        details = [d for d in details if d]
-        if details:
-            out.append((" " + " ".join(details), False))
-    elif kind == "webpage" and reference.container_title:
-        if titled:
-            out.append((f"‘{reference.title}’, ", False))
-        out.append((f"{reference.container_title}.", False))
-    else:  # book, report, stand-alone web page
-        if titled:
-            out.append((reference.title, True))
-            out.append((".", False))
-        details = [edition_text(reference.edition), f"{_publication(reference)}." if _publication(reference) else ""]
-        details = [d for d in details if d]
-        if details:
-            out.append((" " + " ".join(details), False))
+        publication, pages = _publication(reference), pages_text(reference.pages)
+        rest = [edition_text(reference.edition), ", ".join(p for p in (publication, pages) if p)]
+        return out + [(" " + " ".join(r for r in rest if r), False)] if any(rest) else out
+    if kind == "webpage" and reference.container_title:
+        return [(", ", False), (reference.container_title, False)]
+    rest = [edition_text(reference.edition), _publication(reference)]
+    separator = ". " if after_title else " "
+    return [(separator + " ".join(r for r in rest if r), False)] if any(rest) else []
 
-    online = _online(reference)
-    if online:
-        out.append((" ", False))
-        out.extend(online)
+
+def pieces(reference):
+    """The entry as (text, italic) pieces; see the module docstring."""
+    names, title = _names_piece(reference), _title_piece(reference)
+    if names:
+        out = [(names, False), (f" ({reference.year_label}) ", False), title]
+    else:  # no author or editor: the title leads, then the year
+        out = [title, (f" ({reference.year_label})", False)]
+    out += _details(reference, after_title=bool(names))
+    text = "".join(t for t, _ in out)
+    if not text.endswith("."):
+        out.append((".", False))
+    if reference.doi:
+        out.append((f" Available at: https://doi.org/{reference.doi}", False))
+    elif reference.url:
+        out.append((f" Available at: {reference.url}", False))
+        if reference.accessed:
+            # The seed's entries end at the URL; with an access date, the entry closes with a full stop.
+            out.append((f" {accessed_text(reference.accessed)}.", False))
     return [(text, italic) for text, italic in out if text]
 
 
-def reference_text(reference, suffix=""):
-    return "".join(text for text, _ in pieces(reference, suffix))
+def reference_text(reference):
+    return "".join(text for text, _ in pieces(reference))
 
 
-def reference_html(reference, suffix=""):
-    return "".join(f"<i>{escape(text)}</i>" if italic else escape(text) for text, italic in pieces(reference, suffix))
+def reference_html(reference):
+    return "".join(f"<i>{escape(text)}</i>" if italic else escape(text) for text, italic in pieces(reference))
 
 
 # Particles that stand before a surname but do not decide its place in the list.
@@ -197,8 +186,12 @@ def sort_name(family):
     return " ".join(words).casefold()
 
 
-def sort_key(reference, suffix=""):
-    """Reference-list order: first name, the other names, year, year suffix, title."""
+def sort_key(reference):
+    """Reference-list order: first name, year, the other names, title.
+
+    Year suffixes (2019a, 2019b) are handed out in this order, so sorting by
+    it also sorts by suffix.
+    """
     people = reference.authors or reference.editors
     names = tuple(sort_name(c.family) for c in people) or (reference.title.casefold(),)
-    return (names[0], reference.year or 0, names[1:], suffix, reference.title.casefold())
+    return (names[0], reference.year or 0, names[1:], reference.title.casefold())

@@ -1,0 +1,56 @@
+"""Keeping what depends on the library current when references change.
+
+Whenever a reference or one of its contributors is saved or deleted, the
+library's year suffixes are recomputed and `library_changed` is sent once the
+transaction commits, naming the references concerned. Articles listen to it to
+re-render their citations (see articles.signals).
+"""
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
+
+from .models import Contributor, Reference
+
+# Sent with `pks`: the references saved, deleted or given a new year suffix.
+library_changed = Signal()
+
+# References changed in this thread's transactions not yet committed, shared by
+# their on-commit callbacks: the first flushes the set, the others find it empty.
+_local = threading.local()
+
+
+def _pending():
+    if not hasattr(_local, "pks"):
+        _local.pks = set()
+    return _local.pks
+
+
+def refresh(pks):
+    relabelled = Reference.objects.assign_year_suffixes()
+    library_changed.send(sender=Reference, pks=set(pks) | {ref.pk for ref in relabelled})
+
+
+def _flush():
+    pending = _pending()
+    if pending:
+        pks = set(pending)
+        pending.clear()
+        refresh(pks)
+
+
+def _schedule(pk):
+    _pending().add(pk)
+    transaction.on_commit(_flush)
+
+
+@receiver([post_save, post_delete], sender=Reference)
+def reference_changed(sender, instance, **kwargs):
+    _schedule(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Contributor)
+def contributor_changed(sender, instance, **kwargs):
+    _schedule(instance.reference_id)
