@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from references.citations import Citer, Library
 
+from .images import images_without_alt
 from .models import Article, KeyPoint, Section
 from .rendering import render_inline, render_markdown
 
@@ -46,4 +47,13 @@ class SectionForm(forms.ModelForm):
 
     def clean_body(self):
         heading = self.cleaned_data.get("heading") or "without a heading"
-        return check_citations(self.cleaned_data["body"], f"the section “{heading}”")
+        body = self.cleaned_data["body"]
+        missing = images_without_alt(body)
+        if missing:
+            raise ValidationError(
+                [
+                    f"The image “{source}” has no alt text: describe it, as in ![What the image shows]({source})."
+                    for source in missing
+                ]
+            )
+        return check_citations(body, f"the section “{heading}”")

@@ -8,19 +8,26 @@ stored HTML.
 
 import datetime
 import hashlib
+import html
 import json
+import re
 
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from references.citations import Citer, Library
 from references.models import Contributor, Reference
 
+from .images import responsive_images
 from .rendering import render_inline, render_markdown, sanitize
+
+WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
+CITE_CARD = re.compile(r'<span class="cite-card">.*?</span>', re.DOTALL)
 
 # Ids the article template uses itself; section anchors must not take them.
 RESERVED_ANCHORS = {"main", "content", "key-points", "references", "further-reading", "article-nav", "top"}
@@ -34,11 +41,29 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def scheduled(self, now=None):
+        """Published with a publication time still to come: they appear by themselves, no cron job."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def review_due(self, within_days=30, today=None):
+        """Articles (not archived) whose next clinical review is due within `within_days`, or overdue."""
+        today = today or timezone.localdate()
+        return self.exclude(status=Article.Status.ARCHIVED).filter(
+            next_review_due__lte=today + datetime.timedelta(days=within_days)
+        )
+
+    def for_list(self):
+        return self.prefetch_related(
+            Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("practitioner"))
+        )
+
     def for_page(self):
         """Everything an article page shows, in a fixed number of queries."""
-        return self.prefetch_related(
+        return self.select_related("reviewed_by").prefetch_related(
             "key_points",
             "sections",
+            "topics",
+            Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("practitioner")),
             Prefetch("citations", queryset=Citation.objects.select_related("reference")),
             Prefetch("citations__reference__contributors", queryset=Contributor.objects.all()),
             Prefetch("further_reading", queryset=Reference.objects.with_contributors()),
@@ -48,7 +73,8 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        PUBLISHED = "published", "Published"  # "scheduled" while its publication time is in the future
+        ARCHIVED = "archived", "Archived"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
@@ -73,6 +99,32 @@ class Article(models.Model):
         blank=True,
         help_text="Works listed after the references without being cited in the text.",
     )
+    authors = models.ManyToManyField(
+        "practitioners.Practitioner", through="ArticleAuthor", related_name="articles", editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        "practitioners.Practitioner",
+        verbose_name="clinically reviewed by",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+    )
+    last_reviewed = models.DateField(null=True, blank=True, help_text="When the content was last checked clinically.")
+    next_review_due = models.DateField(null=True, blank=True, help_text="When it must be checked again.")
+    topics = models.ManyToManyField("topics.Topic", related_name="articles", blank=True)
+    featured_image = models.ImageField(upload_to="articles/featured/", blank=True)
+    featured_image_alt = models.CharField(
+        "featured image description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    # Derived on save, for search and the reading-time estimate.
+    search_document = models.TextField(blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # Bumped on every save: a form opened before someone else's save cannot overwrite it.
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -82,6 +134,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [("publish_article", "Can publish, schedule and archive articles")]
 
     def __str__(self):
         return self.title
@@ -92,6 +145,22 @@ class Article(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def display_status(self):
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review_due) and self.next_review_due < timezone.localdate()
+
+    @property
+    def ordered_authors(self):
+        return [authorship.practitioner for authorship in self.authorships.all()]
 
     # Neighbours: ordered by publication time, then by id so equal times still have an order.
     def previous_published(self):
@@ -122,7 +191,7 @@ class Article(models.Model):
 
         def render(markup, where, inline=False):
             html = (render_inline if inline else render_markdown)(markup)
-            return sanitize(citer.link(html, where))
+            return responsive_images(sanitize(citer.link(html, where)))
 
         self.intro_html = render(self.intro, "the intro")
         key_points = list(self.key_points.all())
@@ -134,7 +203,18 @@ class Article(models.Model):
             section.anchor = unique_anchor(section.heading, taken)
             section.body_html = render(section.body, f"the section “{section.heading}”")
 
-        Article.objects.filter(pk=self.pk).update(intro_html=self.intro_html)
+        self.search_document = plain_text(
+            [
+                self.intro_html,
+                *(p.text_html for p in key_points),
+                *(f"<h2>{escape(s.heading)}</h2>{s.body_html}" for s in sections),
+            ]
+        )
+        words = len(f"{self.title} {self.subtitle} {self.search_document}".split())
+        self.reading_minutes = max(1, round(words / WORDS_PER_MINUTE))
+        Article.objects.filter(pk=self.pk).update(
+            intro_html=self.intro_html, search_document=self.search_document, reading_minutes=self.reading_minutes
+        )
         KeyPoint.objects.bulk_update(key_points, ["text_html"])
         Section.objects.bulk_update(sections, ["anchor", "body_html"])
         self.citations.all().delete()
@@ -166,6 +246,12 @@ def content_fingerprint(*, published_at, key_points, sections, **fields):
         "sections": [list(section) for section in sections],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def plain_text(fragments):
+    """Readable text of rendered HTML fragments, without the reference cards beside citations."""
+    text = "\n\n".join(CITE_CARD.sub("", fragment) for fragment in fragments)
+    return html.unescape(strip_tags(re.sub(r"</(p|li|h2|h3|h4|blockquote)>", "\n", text))).strip()
 
 
 def unique_anchor(heading, taken):
@@ -224,3 +310,30 @@ class Citation(models.Model):
     def places(self):
         """The anchors of each place the work is cited, for the entry's back-links."""
         return [f"cite-{self.reference.key}-{number}" for number in range(1, self.uses + 1)]
+
+
+class ArticleAuthor(models.Model):
+    """An article's authors, in the order they are credited."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
+    practitioner = models.ForeignKey("practitioners.Practitioner", on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "practitioner"], name="one_credit_per_author")]
+        verbose_name = "author"
+
+    def __str__(self):
+        return str(self.practitioner)
+
+
+class SlugRedirect(models.Model):
+    """An address a published article had before its slug changed: it redirects permanently."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/ → {self.article.get_absolute_url()}"

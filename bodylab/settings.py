@@ -46,8 +46,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
+    "reversion",
     "references",
+    "practitioners",
+    "topics",
     "articles",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,9 @@ urlpatterns = [
     path("markdownx/markdownify/", editor.preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("references/", include("references.urls")),
+    path("practitioners/", include("practitioners.urls")),
+    path("topics/", include("topics.urls")),
+    path("search/", include("search.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,38 @@
+"""The clinic's practitioners: who writes and who clinically reviews the articles."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+
+class Practitioner(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The profile's address: /practitioners/<slug>/.")
+    credentials = models.CharField(max_length=200, blank=True, help_text="For example “MSc, Physiotherapist”.")
+    role = models.CharField(max_length=120, blank=True, help_text="For example “Clinical lead”.")
+    bio = models.TextField(blank=True, help_text="A short introduction in plain text.")
+    photo = models.ImageField(upload_to="practitioners/", blank=True)
+    photo_alt = models.CharField(
+        "photo description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the team page.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("practitioners:detail", args=[self.slug])
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo: alt text is required with a photo."})
+
+    @property
+    def name_with_credentials(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name

@@ -1,0 +1,19 @@
+"""Topics group articles for patients browsing: Foot, Knee, Gait, Tendons..."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, help_text="One or two plain sentences shown on the topic's page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:detail", args=[self.slug])
