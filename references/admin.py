@@ -1,7 +1,84 @@
-from django.contrib import admin
+"""The reference library in the admin: editing, import with a preview, export, and duplicate warnings."""
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from . import harvard, views
+from .duplicates import likely_duplicates
+from .errors import ImportProblem
+from .importing import FORMATS, count, detect_format, format_for_filename, import_records, parse, plan, refuse_updates
 from .models import Contributor, Reference
+
+# The confirm step posts the whole text back; this keeps it under Django's 2.5 MB request limit.
+MAX_IMPORT_BYTES = 2_000_000
+
+
+def _records(content, fmt, source):
+    try:
+        return parse(content, fmt, source)
+    except ImportProblem as problem:
+        raise ValidationError(f"{problem}. Nothing was imported.") from problem
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        help_text="A .bib (BibTeX), .ris or .json (CSL-JSON) file, as exported by Zotero, EndNote or Mendeley.",
+    )
+    text = forms.CharField(
+        label="…or paste",
+        required=False,
+        strip=False,  # leading blank lines count in the line numbers of error messages
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100, "spellcheck": "false"}),
+    )
+    format = forms.ChoiceField(
+        choices=[("auto", "Detect it"), *((fmt, label) for fmt, (label, _) in FORMATS.items())], initial="auto"
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text") or ""
+        if bool(upload) == bool(text.strip()):
+            raise ValidationError("Choose a file or paste text: one of the two.")
+        content, source = (_read_upload(upload), Path(upload.name).name) if upload else (text, "pasted text")
+        fmt = data.get("format")
+        if fmt == "auto":
+            fmt = (format_for_filename(source) if upload else None) or detect_format(content)
+        if fmt is None:
+            raise ValidationError("Cannot tell which format this is; choose it under “Format”.")
+        return {**data, "content": content, "source": source, "fmt": fmt, "records": _records(content, fmt, source)}
+
+
+def _read_upload(upload):
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB; split it into parts.")
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError("The file is not UTF-8 text; export it again as UTF-8.") from error
+
+
+class ConfirmImportForm(forms.Form):
+    """The previewed text again, in hidden fields: confirming re-reads it rather than trusting a list of changes."""
+
+    content = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_IMPORT_BYTES)
+    fmt = forms.ChoiceField(choices=[(fmt, label) for fmt, (label, _) in FORMATS.items()], widget=forms.HiddenInput)
+    source = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        return {**data, "records": _records(data["content"], data["fmt"], data["source"])}
 
 
 class ContributorInline(admin.TabularInline):
@@ -13,19 +90,22 @@ class ContributorInline(admin.TabularInline):
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
     inlines = [ContributorInline]
-    list_display = ["key", "authors_and_year", "title", "kind"]
+    list_display = ["key", "authors_and_year", "title", "kind", "cited_in"]
     list_filter = ["kind", "year"]
     search_fields = ["key", "title", "container_title", "contributors__surname", "contributors__organisation", "doi"]
-    readonly_fields = ["formatted"]
+    readonly_fields = ["formatted", "cited_in"]
     fieldsets = [
-        (None, {"fields": ["key", "kind", "formatted"]}),
+        (None, {"fields": ["key", "kind", "formatted", "cited_in"]}),
         ("Work", {"fields": ["year", "title", "container_title", "volume", "issue", "pages", "edition"]}),
         ("Publisher", {"fields": ["place", "publisher"]}),
         ("Online", {"fields": ["doi", "url", "accessed"]}),
     ]
+    actions = ["export_bibtex", "export_ris", "export_csl_json"]
+    # A URL typed without a scheme means https (Django 6's default; silences its deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_contributors().distinct()
+        return super().get_queryset(request).with_contributors().prefetch_related("articles").distinct()
 
     @admin.display(description="Cited as")
     def authors_and_year(self, reference):
@@ -37,3 +117,127 @@ class ReferenceAdmin(admin.ModelAdmin):
             return "Shown once the reference is saved."
         # harvard_html() escapes every field itself.
         return mark_safe(reference.harvard_html())
+
+    @admin.display(description="Cited in")
+    def cited_in(self, reference):
+        articles = reference.articles.all() if reference.pk else []
+        if not articles:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>{}',
+            (
+                (reverse("admin:articles_article_change", args=[a.pk]), a.title, "" if a.is_public else " (not public)")
+                for a in articles
+            ),
+        )
+
+    # Saving: warn about likely duplicates once the contributors are saved too.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A fresh copy: the one being edited still holds the contributors from before the save.
+        reference = Reference.objects.with_contributors().get(pk=form.instance.pk)
+        duplicates = likely_duplicates(reference)
+        if duplicates:
+            messages.warning(
+                request,
+                format_html(
+                    "“{}” looks like a duplicate of {} (same DOI, or same authors, year and title). "
+                    "If it is the same work, keep one and cite that.",
+                    reference.key,
+                    self._links(duplicates),
+                ),
+            )
+
+    def _links(self, references):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:references_reference_change", args=[ref.pk]), str(ref)) for ref in references),
+        )
+
+    # Export: three actions on the selected references.
+
+    @admin.action(description="Export selected as BibTeX")
+    def export_bibtex(self, request, queryset):
+        return views.download(queryset, "bib", "references")
+
+    @admin.action(description="Export selected as RIS")
+    def export_ris(self, request, queryset):
+        return views.download(queryset, "ris", "references")
+
+    @admin.action(description="Export selected as CSL-JSON")
+    def export_csl_json(self, request, queryset):
+        return views.download(queryset, "json", "references")
+
+    # Import: upload or paste, preview, confirm.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="references_reference_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm_import(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        preview = self._preview(request, form) if form.is_bound and form.is_valid() else None
+        return self._import_page(request, form, preview)
+
+    def _preview(self, request, form):
+        """What the import would do, and the form that confirms it; None (with the error on the form) if it cannot."""
+        data = form.cleaned_data
+        try:
+            steps = plan(data["records"], skip_duplicates=True)
+            if not self.has_change_permission(request):
+                refuse_updates(steps)
+        except ImportProblem as problem:
+            form.add_error(None, f"{problem}. Nothing was imported.")
+            return None
+        confirm = ConfirmImportForm(initial={name: data[name] for name in ("content", "fmt", "source")})
+        return {"rows": [self._preview_row(step) for step in steps], "counts": count(steps), "confirm": confirm}
+
+    def _preview_row(self, step):
+        people = [c for c in step.contributors if c.role == Contributor.Role.AUTHOR] or step.contributors
+        fields = step.record["fields"]
+        return {
+            "action": step.action,
+            "key": step.key,
+            "cited_as": f"{harvard.in_text_names(people) or fields['title']}, {harvard.year_label(fields['year'])}",
+            "title": fields["title"],
+            "changes": ", ".join(step.changes),
+            "duplicates": self._links(step.duplicates),
+        }
+
+    def _confirm_import(self, request):
+        form = ConfirmImportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                counts = import_records(
+                    data["records"], skip_duplicates=True, allow_updates=self.has_change_permission(request)
+                )
+            except ImportProblem:
+                pass  # the preview below shows it
+            else:
+                messages.success(
+                    request,
+                    f"Imported {data['source']}: {counts['created']} created, {counts['updated']} updated, "
+                    f"{counts['unchanged']} unchanged, {counts['skipped']} skipped as likely duplicates.",
+                )
+                return redirect("admin:references_reference_changelist")
+        # Tampered with, or the library changed since the preview: preview the text again, errors and all.
+        retry = ImportForm({"text": request.POST.get("content", ""), "format": request.POST.get("fmt", "auto")})
+        return self._import_page(request, retry, self._preview(request, retry) if retry.is_valid() else None)
+
+    def _import_page(self, request, form, preview):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import references",
+            "opts": self.opts,
+            "form": form,
+            "preview": preview,
+        }
+        return TemplateResponse(request, "admin/references/reference/import.html", context)

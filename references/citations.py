@@ -31,7 +31,7 @@ BRACKETED_KEYS = re.compile(r"\[(\s*@" + KEY + r"[^\]]*)\]")
 KEY_PART = re.compile(r"^\s*@(?P<key>" + KEY + r")\s*(?:,\s*(?P<locator>.+?))?\s*$", re.DOTALL)
 NARRATIVE_KEY = re.compile(r"(?<![\w@.\[])@(?P<key>" + KEY + r")")
 # Text inside these elements is never scanned for citations.
-OPAQUE = {"a", "code", "pre", "script", "style"}
+OPAQUE = {"a", "code", "pre", "script", "style", "svg"}
 
 
 def normalise_names(names):

@@ -1,7 +1,8 @@
 """CSL-JSON, the reference format of Zotero, Mendeley and Pandoc, to and from our records.
 
-A record is the neutral form every importer produces:
-`{"fields": {...Reference fields...}, "contributors": [{...Contributor fields...}]}`.
+A record is the neutral form every importer (this module, `bibtex`, `ris`) produces:
+`{"fields": {...Reference fields...}, "contributors": [{...Contributor fields...}], "where": "entry 3 (id 'x')"}`,
+where "where" names the entry in error messages. `references.importing` saves records.
 """
 
 import datetime
@@ -104,3 +105,30 @@ def parse(text, source="input"):
         except ImportProblem as problem:
             raise ImportProblem(f"{source}: {problem}") from problem
     return records
+
+
+def to_csl_json(references):
+    """References (pass `.with_contributors()`) -> CSL-JSON text that `parse` reads back unchanged."""
+    return json.dumps([_csl_item(reference) for reference in references], ensure_ascii=False, indent=2) + "\n"
+
+
+def _csl_item(reference):
+    item = {"id": reference.key, "type": reference.kind}
+    for role, people in (("author", reference.authors), ("editor", reference.editors)):
+        if people:
+            item[role] = [_csl_name(person) for person in people]
+    if reference.year:
+        item["issued"] = {"date-parts": [[reference.year]]}
+    for csl_name, field in TEXT_FIELDS.items():
+        if getattr(reference, field):
+            item[csl_name] = getattr(reference, field)
+    if reference.accessed:
+        day = reference.accessed
+        item["accessed"] = {"date-parts": [[day.year, day.month, day.day]]}
+    return item
+
+
+def _csl_name(contributor):
+    if contributor.organisation:
+        return {"literal": contributor.organisation}
+    return {"family": contributor.surname, **({"given": contributor.initials} if contributor.initials else {})}

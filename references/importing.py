@@ -1,64 +1,158 @@
-"""Saving imported records into the library: all or nothing, and idempotent."""
+"""Saving imported records into the library: all or nothing, idempotent, and previewable.
+
+Every format's parser turns text into the same records (see `references.csl`).
+`plan` works out what each record would do, validating it but writing nothing
+(the admin's preview); `import_records` carries a plan out in one transaction.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from . import bibtex, csl, ris
+from .duplicates import DuplicateIndex
 from .errors import ImportProblem
 from .models import Contributor, Reference
 
-CONTRIBUTOR_FIELDS = ["role", "position", "surname", "initials", "organisation"]
+# Format name (also the file extension) -> (label, parser).
+FORMATS = {
+    "json": ("CSL-JSON", csl.parse),
+    "bib": ("BibTeX", bibtex.parse),
+    "ris": ("RIS", ris.parse),
+}
+
+CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
+ACTIONS = (CREATED, UPDATED, UNCHANGED, SKIPPED)
 
 
-def _contributor_rows(contributors):
-    return [
-        tuple(c.get(name, "") if name != "position" else c.get(name, 0) for name in CONTRIBUTOR_FIELDS)
-        for c in contributors
-    ]
+def format_for_filename(name):
+    """'refs.BIB' -> 'bib'; None for an extension we do not read."""
+    extension = Path(name).suffix.lower().lstrip(".")
+    return extension if extension in FORMATS else None
 
 
-def _existing_rows(reference):
-    return [tuple(getattr(c, name) for name in CONTRIBUTOR_FIELDS) for c in reference.contributors.all()]
+def detect_format(text):
+    """Guess the format of pasted text from its shape; None when it looks like none of ours."""
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start and start in "[{":
+        return "json"
+    if re.search(r"^TY {1,2}- ", text.lstrip("\ufeff"), re.MULTILINE):
+        return "ris"
+    if re.search(r"^\s*@\w+\s*[{(]", text, re.MULTILINE):
+        return "bib"
+    return None
+
+
+def parse(text, fmt, source="input"):
+    """Text in one of FORMATS -> records; raises ImportProblem naming the line at fault."""
+    return FORMATS[fmt][1](text, source=source)
+
+
+@dataclass
+class Step:
+    """What importing one record does. `reference` and `contributors` are ready to save."""
+
+    record: dict
+    action: str
+    reference: Reference | None
+    contributors: list
+    changes: list = field(default_factory=list)  # the fields an update changes
+    duplicates: list = field(default_factory=list)  # what a skipped record looks like
+
+    @property
+    def key(self):
+        return self.record["fields"]["key"]
+
+
+def plan(records, skip_duplicates=False):
+    """One validated Step per record; writes nothing. Raises ImportProblem for the first bad record.
+
+    With skip_duplicates, a record under a new key that looks like a reference
+    already in the library (see `references.duplicates`) is SKIPPED.
+    """
+    keys = [record["fields"]["key"] for record in records]
+    existing = {ref.key: ref for ref in Reference.objects.filter(key__in=keys).with_contributors()}
+    library = DuplicateIndex(Reference.objects.with_contributors()) if skip_duplicates else None
+    seen, steps = set(), []
+    for record in records:
+        key = record["fields"]["key"]
+        if key in seen:
+            raise ImportProblem(f"{record['where']}: the id '{key}' appears twice")
+        seen.add(key)
+        steps.append(_step(record, existing.get(key), library))
+    return steps
+
+
+def _step(record, reference, library):
+    fields, where = record["fields"], record["where"]
+    ordered = sorted(record["contributors"], key=lambda c: (c["role"], c.get("position", 0)))
+    contributors = [Contributor(**c) for c in ordered]
+    if reference is None:
+        duplicates = library.likely_duplicates(record) if library else []
+        if duplicates:
+            return Step(record, SKIPPED, None, contributors, duplicates=duplicates)
+        reference, action, changes = Reference(), CREATED, []
+    else:
+        changes = [name for name, value in fields.items() if getattr(reference, name) != value]
+        if _people(reference.contributors.all()) != _people(contributors):
+            changes.append("contributors")
+        action = UPDATED if changes else UNCHANGED
+    if action != UNCHANGED:
+        for name, value in fields.items():
+            setattr(reference, name, value)
+        _validate(reference, where)
+        for contributor in contributors:
+            _validate(contributor, f"{where}, {contributor.role} {contributor.position + 1}", exclude=["reference"])
+    return Step(record, action, reference, contributors, changes=changes)
+
+
+def _people(contributors):
+    """Contributors as compared: in order, by role. Position numbers only order them,
+    so authors numbered 1, 2, 3 in the admin equal 0, 1, 2 from a file."""
+    ordered = sorted(contributors, key=lambda c: (c.role, c.position))
+    return [(c.role, c.surname, c.initials, c.organisation) for c in ordered]
+
+
+def refuse_updates(steps):
+    """For someone who may add references but not change them: raise at the first update."""
+    for step in steps:
+        if step.action == UPDATED:
+            raise ImportProblem(
+                f"{step.record['where']}: this would change the existing reference '{step.key}', "
+                "and you do not have permission to change references"
+            )
 
 
 @transaction.atomic
-def import_records(records):
-    """Create or update references from records; returns counts of created/updated/unchanged.
+def import_records(records, skip_duplicates=False, allow_updates=True):
+    """Create or update references from records; returns counts of created/updated/unchanged/skipped.
 
     Any invalid record raises ImportProblem and, through the transaction,
     leaves the library exactly as it was.
     """
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    seen = set()
-    existing = {
-        ref.key: ref
-        for ref in Reference.objects.filter(key__in=[r["fields"]["key"] for r in records]).with_contributors()
-    }
-    for record in records:
-        fields, where = record["fields"], record["where"]
-        if fields["key"] in seen:
-            raise ImportProblem(f"{where}: the id '{fields['key']}' appears twice")
-        seen.add(fields["key"])
-        reference = existing.get(fields["key"])
-        rows = _contributor_rows(record["contributors"])
-        if reference is not None:
-            same_fields = all(getattr(reference, name) == value for name, value in fields.items())
-            if same_fields and _existing_rows(reference) == rows:
-                counts["unchanged"] += 1
-                continue
-            counts["updated"] += 1
-        else:
-            reference = Reference()
-            counts["created"] += 1
-        for name, value in fields.items():
-            setattr(reference, name, value)
-        _validate(reference, where)
-        reference.save()
-        reference.contributors.all().delete()
-        contributors = [Contributor(reference=reference, **c) for c in record["contributors"]]
-        for number, contributor in enumerate(contributors, start=1):
-            _validate(contributor, f"{where}, {contributor.role} {number}", exclude=["reference"])
-        Contributor.objects.bulk_create(contributors)
-    return counts
+    steps = plan(records, skip_duplicates=skip_duplicates)
+    if not allow_updates:
+        refuse_updates(steps)
+    for step in steps:
+        if step.action in (CREATED, UPDATED):
+            _save(step)
+    return count(steps)
+
+
+def count(steps):
+    return {action: 0 for action in ACTIONS} | Counter(step.action for step in steps)
+
+
+def _save(step):
+    step.reference.save()
+    step.reference.contributors.all().delete()
+    for contributor in step.contributors:
+        contributor.reference = step.reference
+    Contributor.objects.bulk_create(step.contributors)
 
 
 def _validate(instance, where, exclude=None):
@@ -66,7 +160,7 @@ def _validate(instance, where, exclude=None):
         instance.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as error:
         details = "; ".join(
-            f"field '{field}': {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in error.message_dict.items()
+            f"field '{name}': {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in error.message_dict.items()
         )
         raise ImportProblem(f"{where}: {details}") from error

@@ -1,6 +1,18 @@
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 
+from articles.models import Article
+
+from . import bibtex, csl, ris
 from .models import Reference
+
+# Download format (also the file extension) -> (writer, content type).
+EXPORTS = {
+    "bib": (bibtex.to_bibtex, "application/x-bibtex"),
+    "ris": (ris.to_ris, "application/x-research-info-systems"),
+    "json": (csl.to_csl_json, "application/vnd.citationstyles.csl+json"),
+}
 
 
 def reference_list(request):
@@ -12,3 +24,26 @@ def reference_detail(request, key):
     reference = get_object_or_404(Reference.objects.with_contributors(), key=key)
     articles = reference.articles.published()
     return render(request, "references/reference_detail.html", {"reference": reference, "articles": articles})
+
+
+def download(references, fmt, name):
+    """References as a file download: `name.fmt` in one of EXPORTS."""
+    write, content_type = EXPORTS[fmt]
+    response = HttpResponse(write(references), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.{fmt}")
+    return response
+
+
+def in_list_order(references):
+    """As the site lists them, so a download reads like the page it came from."""
+    return sorted(references.with_contributors(), key=lambda ref: ref.sort_key)
+
+
+def export_library(request, fmt):
+    return download(in_list_order(Reference.objects.all()), fmt, "the-body-lab-references")
+
+
+def export_article(request, slug, fmt):
+    """The works a published article cites; drafts and articles not yet out are not found."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    return download(in_list_order(article.references.all()), fmt, f"{article.slug}-references")

@@ -2,24 +2,33 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from references import csl
 from references.errors import ImportProblem
-from references.importing import import_records
+from references.importing import FORMATS, format_for_filename, import_records, parse
+
+SUPPORTED = ", ".join(f".{extension} ({label})" for extension, (label, _) in FORMATS.items())
 
 
 class Command(BaseCommand):
-    help = "Import references from a CSL-JSON file into the library. Running it twice changes nothing."
+    help = (
+        f"Import references from a file into the library: {SUPPORTED}, chosen by the file's extension. "
+        "Running it twice changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file, **options):
+        fmt = format_for_filename(file.name)
+        if fmt is None:
+            raise CommandError(
+                f"{file}: cannot tell the format from '{file.suffix or 'no extension'}'; use {SUPPORTED}."
+            )
         try:
-            text = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8-sig")  # -sig: EndNote and Windows tools start with a BOM
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"{file}: {error}") from error
         try:
-            counts = import_records(csl.parse(text, source=str(file)))
+            counts = import_records(parse(text, fmt, source=str(file)))
         except ImportProblem as problem:
             raise CommandError(f"{problem}. Nothing was imported.") from problem
         self.stdout.write(

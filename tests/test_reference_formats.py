@@ -1,0 +1,584 @@
+"""BibTeX, RIS and CSL-JSON: reading real-looking files, writing them, the round trip, downloads, duplicates."""
+
+import datetime
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.template.loader import render_to_string
+
+from articles.models import Article
+from references import bibtex, csl, ris
+from references.duplicates import likely_duplicates
+from references.errors import ImportProblem
+from references.importing import detect_format, import_records, parse
+from references.models import Contributor, Reference
+from tests.factories import make_article, make_reference
+
+pytestmark = pytest.mark.django_db
+
+BIBTEX = r"""% Exported from Zotero, then edited by hand
+@string{jana = "Journal of Anatomy"}
+
+@article{benjamin2001,
+  author = {Benjamin, M. and McGonagle, D.},
+  title = {The anatomical basis for disease localisation in {S}eronegative spondyloarthropathy},
+  journal = jana,
+  volume = {199},
+  number = {5},
+  pages = {503--526},
+  year = 2001,
+  month = may,
+  doi = {10.1046/j.1469-7580.2001.19950503.x},
+}
+
+@incollection{muller2019,
+  author = {M{\"u}ller, Hans and Jos{\'e} Garc\'{\i}a and Hugo de Vries},
+  editor = {Lee, C. and {World Health Organization}},
+  title = {Gait \& posture},
+  booktitle = {Handbook of Gait},
+  edition = {3},
+  address = {London},
+  publisher = {Elsevier},
+  pages = {45--60},
+  year = {2019},
+}
+
+@Book{neumann2017,
+  author = "Neumann, Donald A.",
+  title = "Kinesiology of the Musculoskeletal System",
+  edition = "3",
+  address = "St. Louis",
+  publisher = "Elsevier",
+  year = "2017"
+}
+
+@misc{nhs2023,
+  author = {{NHS England}},
+  title = {Plantar fasciitis},
+  url = {https://www.nhs.uk/conditions/plantar-fasciitis/},
+  urldate = {2024-03-01},
+  year = {2023},
+}
+
+@techreport{dh2010,
+  author = {{Department of Health}},
+  title = {Musculoskeletal Services Framework},
+  institution = {The Stationery Office},
+  address = {London},
+  year = {2010},
+}
+"""
+
+RIS = """TY  - JOUR
+ID  - benjamin2001
+AU  - Benjamin, M.
+AU  - McGonagle, D.
+TI  - The anatomical basis for disease localisation
+T2  - Journal of Anatomy
+PY  - 2001/05/01/
+VL  - 199
+IS  - 5
+SP  - 503
+EP  - 526
+DO  - 10.1046/j.1469-7580.2001.19950503.x
+AB  - An abstract that a database wrapped
+over two lines.
+ER  -
+
+TY  - CHAP
+ID  - muller2019
+AU  - Müller, Hans
+A2  - Lee, C.
+A2  - World Health Organization
+TI  - Gait & posture
+T2  - Handbook of Gait
+ET  - 3
+CY  - London
+PB  - Elsevier
+SP  - 45
+EP  - 60
+PY  - 2019
+ER  -
+
+TY  - EDBOOK
+ID  - lee2020
+AU  - Lee, C.
+AU  - Patel, R.
+TI  - Foot and Ankle Rehabilitation
+PB  - Routledge
+PY  - 2020
+ER  -
+
+TY  - ELEC
+ID  - nhs2023
+AU  - NHS England
+TI  - Plantar fasciitis
+UR  - https://www.nhs.uk/conditions/plantar-fasciitis/
+Y2  - 2024/03/01
+PY  - 2023
+ER  -
+
+TY  - RPRT
+ID  - dh2010
+AU  - Department of Health
+TI  - Musculoskeletal Services Framework
+PB  - The Stationery Office
+CY  - London
+PY  - 2010
+ER  -
+"""
+
+
+def by_key(records):
+    return {record["fields"]["key"]: record for record in records}
+
+
+def people(record, role):
+    return [c.get("organisation") or (c["surname"], c["initials"]) for c in record["contributors"] if c["role"] == role]
+
+
+# Reading
+
+
+def test_bibtex_sample_is_read_into_records():
+    records = by_key(bibtex.parse(BIBTEX, source="refs.bib"))
+    assert list(records) == ["benjamin2001", "muller2019", "neumann2017", "nhs2023", "dh2010"]
+
+    article = records["benjamin2001"]["fields"]
+    assert article["kind"] == "article-journal"
+    assert article["container_title"] == "Journal of Anatomy"  # from @string
+    assert article["title"] == "The anatomical basis for disease localisation in Seronegative spondyloarthropathy"
+    assert (article["volume"], article["issue"], article["pages"], article["year"]) == ("199", "5", "503-526", 2001)
+    assert article["doi"] == "10.1046/j.1469-7580.2001.19950503.x"
+
+    chapter = records["muller2019"]
+    assert chapter["fields"]["kind"] == "chapter"
+    assert chapter["fields"]["title"] == "Gait & posture"
+    assert chapter["fields"]["container_title"] == "Handbook of Gait"
+    assert (chapter["fields"]["edition"], chapter["fields"]["place"], chapter["fields"]["publisher"]) == (
+        "3",
+        "London",
+        "Elsevier",
+    )
+    assert people(chapter, "author") == [("Müller", "Hans"), ("García", "José"), ("de Vries", "Hugo")]
+    assert people(chapter, "editor") == [("Lee", "C."), "World Health Organization"]
+
+    assert records["neumann2017"]["fields"]["kind"] == "book"
+    assert people(records["neumann2017"], "author") == [("Neumann", "Donald A.")]
+
+    web = records["nhs2023"]
+    assert web["fields"]["kind"] == "webpage"
+    assert web["fields"]["accessed"] == datetime.date(2024, 3, 1)
+    assert people(web, "author") == ["NHS England"]
+
+    report = records["dh2010"]["fields"]
+    assert (report["kind"], report["publisher"], report["place"]) == ("report", "The Stationery Office", "London")
+    assert records["dh2010"]["where"] == "refs.bib: line 45 (entry 'dh2010')"
+
+
+def test_ris_sample_is_read_into_records():
+    records = by_key(ris.parse(RIS, source="refs.ris"))
+    assert [r["fields"]["kind"] for r in records.values()] == [
+        "article-journal",
+        "chapter",
+        "book",
+        "webpage",
+        "report",
+    ]
+    article = records["benjamin2001"]
+    assert article["fields"]["pages"] == "503-526" and article["fields"]["year"] == 2001
+    assert article["fields"]["container_title"] == "Journal of Anatomy"
+    assert people(article, "author") == [("Benjamin", "M."), ("McGonagle", "D.")]
+
+    chapter = records["muller2019"]
+    assert people(chapter, "editor") == [("Lee", "C."), "World Health Organization"]
+    assert (chapter["fields"]["edition"], chapter["fields"]["place"]) == ("3", "London")
+
+    edited = records["lee2020"]
+    assert people(edited, "author") == [] and people(edited, "editor") == [("Lee", "C."), ("Patel", "R.")]
+
+    assert records["nhs2023"]["fields"]["accessed"] == datetime.date(2024, 3, 1)
+    assert people(records["nhs2023"], "author") == ["NHS England"]
+    assert records["dh2010"]["fields"]["publisher"] == "The Stationery Office"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (r"Caf{\'e} \& {DNA}", "Café & DNA"),
+        (r"\"{o}\ss{} \c{c} \v{S}", "öß ç Š"),
+        (r"\emph{Italic}  and \textbf{bold}", "Italic and bold"),
+        (r"50\% of \$5 \#1 a\_b \{x\} \textasciitilde{}y", "50% of $5 #1 a_b {x} ~y"),
+        ("over\n   two lines", "over two lines"),
+        (r"\cite{x} \dots{} \url{https://a.org} \LaTeX", r"\cite{x} … https://a.org \LaTeX"),
+    ],
+)
+def test_latex_in_bibtex_values_is_decoded(raw, text):
+    assert bibtex.latex_to_text(raw) == text
+
+
+def test_names_with_particles_suffixes_and_others():
+    entry = "@book{k, title = {T}, author = {van Gogh, Vincent and Jones, Jr, Ann and de la Fontaine and others}}"
+    assert people(bibtex.parse(entry)[0], "author") == [
+        ("van Gogh", "Vincent"),
+        ("Jones Jr", "Ann"),
+        ("de la Fontaine", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [("  [{}]", "json"), ("\ufeffTY  - JOUR\n", "ris"), ("% notes\n@article{a,\n", "bib"), ("hello", None)],
+)
+def test_format_is_detected_from_pasted_text(text, fmt):
+    assert detect_format(text) == fmt
+
+
+# Broken files: the line is named and nothing is saved
+
+
+BROKEN_BIBTEX = [
+    ("@article{a, title = {T}, year = 2020}\n@article{b, title = {T} year = 2020}", r"refs\.bib: line 2: expected ','"),
+    ("@article{a,\n  title = {T},\n}\n\n@article{b title = {T}}", r"refs\.bib: line 5: expected ',' after the key 'b'"),
+    ("@book{a, title = {T}}\n@book{b,\n  title = {Unclosed,\n  year = {2020}\n}\n", r"refs\.bib: line 3: the value of"),
+    ("@book{a, title = {T}}\n@book{b,\n  title = {Never closed,\n", r"refs\.bib: line 3: the '\{' opened here"),
+    ("@book{a, title = {T}}\n@book{b,\n  title = {T},\n  year = {soon},\n}", r"line 4, field 'year' of entry 'b'"),
+    ("@book{a, title = {T}}\n\n@phdthesis{b, title = {T}}", r"refs\.bib: line 3: @phdthesis entries cannot"),
+    ("@book{a, title = {T}}\n@misc{b, title = {T}}", r"line 2: @misc entries cannot be imported"),
+    ("@book{a, title = {T}, journal = jrnl}", r"line 1: 'jrnl' is not a known @string"),
+    ("@book{a, title = {T}}\n@book{a, title = {U}}", r"line 2 \(entry 'a'\): the id 'a' appears twice"),
+    ("@book{a, title = {T}}\n@book{b c, title = {U}}", r"line 2: expected ',' after the key 'b'"),
+    ("@book{a, title = {T}}\n@book{has:space!, title = {U}}", r"line 2 \(entry 'has:space!'\): field 'key'"),
+]
+BROKEN_RIS = [
+    ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - BOOK\nID  - b\nTI  - U\n", r"refs\.ris: line 5: this record has no"),
+    ("TY  - JOUR\nID  - a\nTI  - T\nnot a tag line\nER  - \n", r"refs\.ris: line 4: expected 'TAG  - value'"),
+    ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nAU  - Smith, J.\n", r"refs\.ris: line 5: 'AU' outside a record"),
+    ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - THES\nID  - b\nER  - \n", r"line 5, tag 'TY': 'THES'"),
+    ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - JOUR\nTI  - U\nER  - \n", r"line 5: the record has no 'ID'"),
+    ("TY  - JOUR\nID  - a\nTI  - T\nY2  - yesterday\nER  - \n", r"line 4, tag 'Y2': expected a date"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BROKEN_BIBTEX)
+def test_a_broken_bibtex_file_names_the_line_and_saves_nothing(tmp_path, text, message):
+    path = tmp_path / "refs.bib"
+    path.write_text(text)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_references", str(path), stdout=open("/dev/null", "w"))
+    assert Reference.objects.count() == 0
+
+
+@pytest.mark.parametrize(("text", "message"), BROKEN_RIS)
+def test_a_broken_ris_file_names_the_line_and_saves_nothing(tmp_path, text, message):
+    path = tmp_path / "refs.ris"
+    path.write_text(text)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_references", str(path), stdout=open("/dev/null", "w"))
+    assert Reference.objects.count() == 0
+
+
+# The command
+
+
+@pytest.mark.parametrize(("name", "text"), [("refs.bib", BIBTEX), ("refs.ris", RIS), ("refs.BIB", BIBTEX)])
+def test_import_command_reads_bibtex_and_ris_by_extension(tmp_path, capsys, name, text):
+    path = tmp_path / name
+    path.write_text("\ufeff" + text, encoding="utf-8")  # EndNote and Windows tools write a BOM
+    call_command("import_references", str(path))
+    call_command("import_references", str(path))
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.endswith("5 created, 0 updated, 0 unchanged.")
+    assert second.endswith("0 created, 0 updated, 5 unchanged.")
+    assert Reference.objects.get(key="muller2019").editors[1].organisation == "World Health Organization"
+
+
+def test_import_command_still_reads_csl_json(tmp_path, capsys):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([{"id": "doe2020", "type": "book", "title": "A Book", "author": [{"family": "Doe"}]}]))
+    call_command("import_references", str(path))
+    assert capsys.readouterr().out.strip().endswith("1 created, 0 updated, 0 unchanged.")
+
+
+def test_import_command_refuses_other_extensions(tmp_path):
+    path = tmp_path / "refs.txt"
+    path.write_text(BIBTEX)
+    with pytest.raises(CommandError, match=r"refs\.txt: cannot tell the format from '\.txt'; use \.json"):
+        call_command("import_references", str(path))
+    assert Reference.objects.count() == 0
+
+
+# Writing, and the round trip
+
+
+def add_people(reference, role, names):
+    for position, name in enumerate(names):
+        person = {"organisation": name[1]} if name[0] == "org" else {"surname": name[0], "initials": name[1]}
+        Contributor.objects.create(reference=reference, role=role, position=position, **person)
+
+
+def make_work(key, kind, authors=(), editors=(), **fields):
+    defaults = {"title": f"Title of {key}", "container_title": "", "volume": "", "pages": ""}
+    reference = make_reference(key=key, kind=kind, authors=(), **{**defaults, **fields})
+    add_people(reference, "author", authors)
+    add_people(reference, "editor", editors)
+    return reference
+
+
+@pytest.fixture
+def library():
+    """One reference of every kind and shape the clinic cites."""
+    make_work(
+        "benjamin2001",
+        "article-journal",
+        [("Benjamin", "M."), ("McGonagle", "D.")],
+        year=2001,
+        container_title="Journal of Anatomy",
+        volume="199",
+        issue="5",
+        pages="503-526",
+        doi="10.1046/j.1469-7580.2001.19950503.x",
+    )
+    make_work(
+        "neumann2017",
+        "book",
+        [("Neumann", "D.A.")],
+        year=2017,
+        title="Kinesiology of the Musculoskeletal System",
+        edition="3",
+        place="St. Louis",
+        publisher="Elsevier",
+    )
+    make_work(
+        "lee2020",
+        "book",
+        editors=[("Lee", "C."), ("Patel", "R.")],
+        year=2020,
+        title="Foot and Ankle Rehabilitation",
+        place="Abingdon",
+        publisher="Routledge",
+    )
+    make_work(
+        "muller2019",
+        "chapter",
+        [("Müller", "H."), ("de Vries", "")],
+        [("Lee", "C."), ("org", "World Health Organization")],
+        year=2019,
+        title="Gait and posture",
+        container_title="Handbook of Gait",
+        pages="45–60",
+        edition="2",
+        place="London",
+        publisher="Elsevier",
+    )
+    make_work(
+        "nhs2023",
+        "webpage",
+        [("org", "NHS England")],
+        year=2023,
+        title="Plantar fasciitis",
+        container_title="NHS website",
+        url="https://www.nhs.uk/conditions/plantar-fasciitis/?from=a_b&x=50%25",
+        accessed=datetime.date(2024, 3, 1),
+    )
+    make_work(
+        "dh2010",
+        "report",
+        [("org", "Department of Health")],
+        year=2010,
+        title="Musculoskeletal Services Framework",
+        place="London",
+        publisher="The Stationery Office",
+    )
+    make_work(
+        "blazevich2007",
+        "article-journal",
+        [("Blazevich", "A.J."), ("Cannavan", "D."), ("Coleman", "D.R."), ("Horne", "S."), ("Van Dyke", "")],
+        year=2007,
+        container_title="Journal of Applied Physiology",
+        volume="103",
+        pages="1565-1575",
+    )
+    make_work(
+        "tricky",
+        "article-journal",
+        [("Smith", "A.")],
+        year=None,
+        title='Walking <script>alert("x")</script> & {braces} at 50% for $5 #1 a_b ~ ^ \\ and “quotes”',
+        container_title="Gait & Posture {Special}",
+        pages="e12",
+    )
+    return snapshot()
+
+
+def snapshot():
+    """Every field and contributor of every reference, in comparable form."""
+    return {
+        reference.key: (
+            {name: value for name, value in reference.__dict__.items() if name in IMPORTED_FIELDS},
+            [(c.role, c.surname, c.initials, c.organisation) for c in reference.contributors.all()],
+        )
+        for reference in Reference.objects.with_contributors()
+    }
+
+
+IMPORTED_FIELDS = {f.name for f in Reference._meta.fields} - {"id", "created_at", "updated_at", "year_suffix"}
+WRITERS = {"bib": bibtex.to_bibtex, "ris": ris.to_ris, "json": csl.to_csl_json}
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_round_trip_into_an_empty_library_gives_back_every_field_and_contributor(library, fmt):
+    text = WRITERS[fmt](Reference.objects.with_contributors())
+    Reference.objects.all().delete()
+    counts = import_records(parse(text, fmt, source=f"export.{fmt}"))
+    assert counts["created"] == len(library)
+    assert snapshot() == library
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_round_trip_into_the_same_library_changes_nothing(library, fmt):
+    text = WRITERS[fmt](Reference.objects.with_contributors())
+    counts = import_records(parse(text, fmt, source=f"export.{fmt}"))
+    assert counts == {"created": 0, "updated": 0, "unchanged": len(library), "skipped": 0}
+    assert snapshot() == library
+
+
+def test_bibtex_export_escapes_latex_and_braces_organisations(library):
+    text = bibtex.to_bibtex(Reference.objects.filter(key__in=["tricky", "nhs2023"]).with_contributors())
+    assert r"\{braces\} at 50\% for \$5 \#1 a\_b \textasciitilde{} \textasciicircum{} \textbackslash{}" in text
+    assert "author = {{NHS England}}" in text
+    assert "@online{nhs2023," in text and "urldate = {2024-03-01}" in text
+
+
+def test_ris_export_splits_a_page_range_and_keeps_other_pages_whole(library):
+    text = ris.to_ris(Reference.objects.filter(key__in=["benjamin2001", "muller2019"]).with_contributors())
+    assert "SP  - 503\r\nEP  - 526\r\n" in text
+    assert "SP  - 45–60\r\n" in text
+    assert text.count("ER  - ") == 2
+
+
+def test_positions_only_order_contributors(library):
+    """Authors numbered 1, 2 in the admin are the same as 0, 1 from a file: unchanged, not updated."""
+    Contributor.objects.filter(reference__key="benjamin2001").update(position=F("position") + 1)
+    text = csl.to_csl_json(Reference.objects.filter(key="benjamin2001").with_contributors())
+    assert import_records(parse(text, "json"))["unchanged"] == 1
+
+
+# Duplicates
+
+
+def test_same_doi_in_any_case_is_a_likely_duplicate():
+    existing = make_reference(key="a2020", doi="10.1000/ABC")
+    record = {"fields": {"key": "b", "doi": "10.1000/abc", "year": 1999, "title": "Other"}, "contributors": []}
+    assert likely_duplicates(record) == [existing]
+
+
+def test_same_surnames_year_and_title_ignoring_case_and_punctuation_is_a_likely_duplicate():
+    existing = make_reference(key="smith2020", authors=("Smith", "Jones"), title="Walking: a Review")
+    record = {
+        "fields": {"key": "other", "doi": "", "year": 2020, "title": "walking  — A REVIEW."},
+        "contributors": [
+            {"role": "author", "position": 0, "surname": "smith", "initials": "J."},
+            {"role": "author", "position": 1, "surname": "Jones", "initials": ""},
+        ],
+    }
+    assert likely_duplicates(record) == [existing]
+    assert likely_duplicates({**record, "fields": {**record["fields"], "year": 2021}}) == []
+    assert likely_duplicates({**record, "contributors": record["contributors"][:1]}) == []
+
+
+def test_a_reference_is_not_a_duplicate_of_itself():
+    reference = make_reference(key="smith2020", doi="10.1000/x")
+    assert likely_duplicates(Reference.objects.with_contributors().get(pk=reference.pk)) == []
+    twin = make_reference(key="smith2020b", doi="10.1000/X")
+    assert likely_duplicates(Reference.objects.with_contributors().get(pk=reference.pk)) == [twin]
+
+
+# Public downloads
+
+
+def test_library_download_in_each_format(client, library):
+    for fmt, content_type in (
+        ("bib", "application/x-bibtex"),
+        ("ris", "application/x-research-info-systems"),
+        ("json", "application/vnd.citationstyles.csl+json"),
+    ):
+        response = client.get(f"/references/export/library.{fmt}")
+        assert response.status_code == 200
+        assert response["Content-Type"] == f"{content_type}; charset=utf-8"
+        assert response["Content-Disposition"] == f'attachment; filename="the-body-lab-references.{fmt}"'
+        records = parse(response.content.decode(), fmt)
+        assert sorted(r["fields"]["key"] for r in records) == sorted(library)
+
+
+@pytest.fixture
+def cited():
+    make_reference(key="cited2020", authors=("Cited",), title="A cited work")
+    make_reference(key="uncited2020", authors=("Uncited",), title="Not cited here")
+    make_reference(key="secret2020", authors=("Secret",), title="Only a draft cites it")
+    published = make_article("Published", slug="published", sections=(("S", "As shown [@cited2020]."),))
+    draft = make_article(
+        "Draft", slug="draft", status=Article.Status.DRAFT, sections=(("S", "As shown [@secret2020]."),)
+    )
+    future = make_article("Future", slug="future", days_ago=-1, sections=(("S", "As shown [@cited2020]."),))
+    return published, draft, future
+
+
+@pytest.mark.parametrize("fmt", ["bib", "ris", "json"])
+def test_article_download_has_only_that_articles_references(client, cited, fmt):
+    response = client.get(f"/references/export/articles/published.{fmt}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="published-references.{fmt}"'
+    assert [r["fields"]["key"] for r in parse(response.content.decode(), fmt)] == ["cited2020"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/references/export/articles/draft.bib",
+        "/references/export/articles/future.ris",
+        "/references/export/articles/no-such-article.json",
+        "/references/export/articles/published.txt",
+        "/references/export/library.xml",
+    ],
+)
+def test_drafts_unknown_articles_and_formats_are_not_found(client, cited, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_reference_whose_key_looks_like_a_route_still_has_its_page(client):
+    make_reference(key="export", title="A work keyed export")
+    assert "A work keyed export" in client.get("/references/export/").content.decode()
+
+
+def test_download_links_name_what_they_download(cited):
+    published, draft, _ = cited
+    soup = BeautifulSoup(
+        render_to_string(
+            "references/_download_links.html", {"article": published, "reference_list": published.reference_list()}
+        ),
+        "html.parser",
+    )
+    links = soup.select("a")
+    assert [a["href"] for a in links] == [f"/references/export/articles/published.{f}" for f in ("bib", "ris", "json")]
+    assert [a.get_text() for a in links] == [
+        f"{label} file of this article’s references" for label in ("BibTeX", "RIS", "CSL-JSON")
+    ]
+    assert soup.p.get_text(" ", strip=True).startswith("Download references:")
+    assert (
+        render_to_string(
+            "references/_download_links.html", {"article": draft, "reference_list": draft.reference_list()}
+        ).strip()
+        == ""
+    )
+
+    whole = BeautifulSoup(render_to_string("references/_download_links.html", {}), "html.parser")
+    assert [a["href"] for a in whole.select("a")] == [f"/references/export/library.{f}" for f in ("bib", "ris", "json")]
+
+
+def test_csl_json_parse_errors_still_name_the_line():
+    with pytest.raises(ImportProblem, match=r"refs\.json: line 2"):
+        parse('[\n  {"id": "a" "type": "book"}\n]', "json", source="refs.json")
