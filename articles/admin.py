@@ -1,8 +1,31 @@
+import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from . import revisions
 from .forms import ArticleForm, KeyPointForm, SectionForm
-from .models import Article, KeyPoint, Section
+from .images import cached_picture
+from .models import Article, ArticleAuthor, KeyPoint, Section
+from .views import never_cache_private, render_article
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+# What a revision keeps: the article with its rows. Citations and HTML are derived and
+# re-rendered on restore; the edit version is the concurrency guard and must not go back in time.
+reversion.register(KeyPoint)
+reversion.register(Section)
+reversion.register(ArticleAuthor)
+reversion.register(Article, follow=["key_points", "sections", "authorships"], exclude=["edit_version"])
 
 
 class KeyPointInline(admin.TabularInline):
@@ -21,20 +44,62 @@ class SectionInline(admin.StackedInline):
     formfield_overrides = {Section._meta.get_field("body").__class__: {"widget": AdminMarkdownxWidget}}
 
 
+class AuthorFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        authors = [f for f in self.forms if f.cleaned_data.get("practitioner") and not f.cleaned_data.get("DELETE")]
+        if not authors and self.instance.status != Article.Status.DRAFT:
+            raise ValidationError("Add at least one author before the article is published.")
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    formset = AuthorFormSet
+    extra = 0
+    fields = ["position", "practitioner"]
+    verbose_name_plural = "authors (in the order they are credited)"
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("due", "Due within 30 days or overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.review_due(within_days=-1)
+        if self.value() == "due":
+            return queryset.review_due(within_days=30)
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
     form = ArticleForm
-    inlines = [KeyPointInline, SectionInline]
-    list_display = ["title", "status", "published_at", "updated_at"]
-    list_filter = ["status"]
+    inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
+    list_display = ["title", "status_label", "published_at", "review_label", "updated_at"]
+    list_filter = ["status", ReviewDueFilter, "topics"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {Article._meta.get_field("intro").__class__: {"widget": AdminMarkdownxWidget}}
+    autocomplete_fields = ["further_reading"]
+    filter_horizontal = ["topics"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "subtitle", "summary"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        (None, {"fields": ["title", "slug", "subtitle", "summary", "opened_version"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at"],
+                "description": "A published article with a time in the future is scheduled: it appears by itself "
+                "at that time. Archived articles leave the site; their address says the article was withdrawn.",
+            },
+        ),
+        ("Clinical review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
         ("Introduction", {"fields": ["intro"]}),
+        ("Topics and image", {"fields": ["topics", "featured_image", "featured_image_alt"]}),
         (
             "Further reading",
             {
@@ -44,13 +109,137 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    autocomplete_fields = ["further_reading"]
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "reversion/articles/article/object_history.html"
 
     class Media:
-        # Binds the Markdown editor in rows added with "Add another" (markdownx does not).
-        js = ["js/markdownx-inlines.js"]
+        js = [
+            # Binds the Markdown editor in rows added with "Add another" (markdownx does not).
+            "js/markdownx-inlines.js",
+            "js/admin-unsaved-changes.js",
+        ]
+
+    # Roles: an Author writes drafts; publishing, scheduling and archiving need publish_article.
+
+    def can_publish(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = self.can_publish(request)
+        if not form.can_publish and "status" in form.base_fields:
+            # Offer only "draft"; the field still accepts the others so that a tampered form
+            # meets ArticleForm.clean_status and its explanation rather than a bare "invalid choice".
+            form.base_fields["status"].widget.choices = [(Article.Status.DRAFT, "Draft (an Editor publishes it)")]
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != Article.Status.DRAFT and not self.can_publish(request):
+            return False  # an Author may read a published article here, not change it
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != Article.Status.DRAFT and not self.can_publish(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, article):
+        return article.display_status
+
+    @admin.display(description="Next review", ordering="next_review_due")
+    def review_label(self, article):
+        if not article.next_review_due:
+            return "—"
+        if article.review_overdue:
+            return format_html('<strong class="review-overdue">Overdue since {}</strong>', article.next_review_due)
+        return article.next_review_due
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for problem in form.instance.render_content():
             messages.warning(request, f"{problem}: it is shown unlinked.")
+        if form.instance.featured_image:
+            cached_picture(form.instance.featured_image.name)  # make its renditions now, not for the first reader
+        if form.instance.review_overdue:
+            messages.warning(request, "This article's clinical review is overdue: it stays published but is flagged.")
+
+    # Preview: the real save, rendered with the public template, then rolled back.
+
+    # Intercepted before VersionAdmin opens a revision: a preview must not leave one behind.
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_view(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, object_id=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise PermissionDenied
+        allowed = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        with transaction.atomic():
+            form = self.get_form(request, obj, change=obj is not None)(request.POST, request.FILES, instance=obj)
+            valid = form.is_valid()
+            formsets, _ = self._create_formsets(request, form.instance if valid else obj, change=obj is not None)
+            if not (valid and all(formset.is_valid() for formset in formsets)):
+                errors = [str(e) for e in form.non_field_errors()] + [
+                    f"{form.fields[name].label}: {' '.join(errs)}"
+                    for name, errs in form.errors.items()
+                    if name != "__all__"
+                ]
+                for formset in formsets:
+                    errors += [" ".join(e) for form_errors in formset.errors for e in form_errors.values()]
+                    errors += list(formset.non_form_errors())
+                response = render(request, "admin/articles/article/preview_errors.html", {"errors": errors}, status=400)
+                return never_cache_private(response)
+            article = form.save()
+            for formset in formsets:
+                formset.save()
+            article.render_content()
+            article = Article.objects.for_page().get(pk=article.pk)
+            response = render_article(request, article, preview=True)
+            transaction.set_rollback(True)  # nothing of the preview is kept
+        return never_cache_private(response)
+
+    # History: what changed between two revisions.
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        for action in response.context_data.get("action_list", []):
+            # reversion links each revision as .../history/<version id>/; the compare form needs the id.
+            action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]
+        return response
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<path:object_id>/history/compare/", compare, name="articles_article_compare")
+        ] + super().get_urls()
+
+    def compare_view(self, request, object_id):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision")
+        older = get_object_or_404(versions, pk=request.GET.get("from", 0))
+        newer = get_object_or_404(versions, pk=request.GET.get("to", 0))
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": f"Changes to “{article}”",
+            "older": older,
+            "newer": newer,
+            "changes": revisions.compare(older, newer),
+            "now": timezone.now(),
+        }
+        return render(request, "admin/articles/article/compare.html", context)

@@ -15,12 +15,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from references.citations import Citer, Library
 
-from .rendering import render_markdown, sanitize
+from .rendering import render_markdown
+from .timeline import TimelineError
 
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
@@ -40,9 +42,12 @@ def staff_only(view):
 @require_POST
 @staff_only
 def preview(request):
-    html = render_markdown(request.POST.get("content", ""))
-    # Show citations linked as they will be on the page.
-    return HttpResponse(sanitize(Citer(Library.load()).link(html)))
+    try:
+        # Citations linked as they will be on the page.
+        html = render_markdown(request.POST.get("content", ""), link=Citer(Library.load()).link)
+    except TimelineError as error:
+        html = f'<p class="preview-error"><strong>Not saved like this:</strong> {escape(error)}.</p>'
+    return HttpResponse(html)
 
 
 class ImageUploadForm(forms.Form):

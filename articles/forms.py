@@ -2,18 +2,23 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from references.citations import Citer, Library
 
-from .images import images_without_alt
+from .images import images_without_alt, upload_problem
 from .models import Article, KeyPoint, Section
 from .rendering import render_inline, render_markdown
+from .timeline import TimelineError
 
 
 def check_citations(markdown_text, where, inline=False):
-    """Raise ValidationError listing every unknown or ambiguous citation in `markdown_text`."""
+    """Raise ValidationError listing every unknown or ambiguous citation (or broken timeline) in `markdown_text`."""
     citer = Citer(Library.load())
-    citer.link((render_inline if inline else render_markdown)(markdown_text), where)
+    try:
+        (render_inline if inline else render_markdown)(markdown_text, link=lambda html: citer.link(html, where))
+    except TimelineError as error:
+        raise ValidationError(f"In {where}, the {error}.") from error
     if citer.problems:
         raise ValidationError(
             [f"{problem}. Add it to the reference library or correct it." for problem in citer.problems]
@@ -22,12 +27,90 @@ def check_citations(markdown_text, where, inline=False):
 
 
 class ArticleForm(forms.ModelForm):
+    # The version of the article this form was opened on (see clean_opened_version).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Set per request by ArticleAdmin.get_form; the safe default is "may not publish".
+    can_publish = False
+
     class Meta:
         model = Article
-        fields = ["title", "slug", "subtitle", "summary", "status", "published_at", "intro", "further_reading"]
+        fields = [
+            "title",
+            "slug",
+            "subtitle",
+            "summary",
+            "status",
+            "published_at",
+            "intro",
+            "topics",
+            "reviewed_by",
+            "last_reviewed",
+            "next_review_due",
+            "featured_image",
+            "featured_image_alt",
+            "further_reading",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound or "opened_version" not in self.data:
+            self.initial["opened_version"] = self.instance.edit_version
 
     def clean_intro(self):
         return check_citations(self.cleaned_data["intro"], "the intro")
+
+    def clean(self):
+        """Every image has alt text: images in the intro, and the featured image (where the form shows it)."""
+        cleaned_data = super().clean()
+        for source in images_without_alt(cleaned_data.get("intro") or ""):
+            self.add_error(
+                "intro", f"The image “{source}” has no alt text: describe it, as in ![What the image shows]({source})."
+            )
+        if "featured_image" in self.fields:
+            image = cleaned_data.get("featured_image")
+            problem = upload_problem(image)
+            if problem:
+                self.add_error("featured_image", problem)
+            shown = "featured_image_alt" in self.fields
+            alt = (cleaned_data.get("featured_image_alt") if shown else self.instance.featured_image_alt) or ""
+            if image and not alt.strip() and "featured_image_alt" not in self.errors:
+                self.add_error(
+                    "featured_image_alt" if shown else "featured_image",
+                    "Describe the featured image: alt text is required with an image.",
+                )
+        return cleaned_data
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status != Article.Status.DRAFT and not self.can_publish:
+            raise ValidationError(
+                "Only an Editor can publish, schedule or archive an article. Save it as a draft "
+                "and ask an Editor to review it."
+            )
+        return status
+
+    def clean_opened_version(self):
+        """Refuse to overwrite a save made by someone else since this form was opened.
+
+        The row is locked until this request's transaction ends (the admin
+        wraps each save in one), so two saves cannot both pass the check.
+        """
+        opened_on = self.cleaned_data.get("opened_version")
+        if self.instance.pk is None:
+            return opened_on
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk).values("edit_version", "updated_at")
+        current = current.first()
+        if current and current["edit_version"] != opened_on:
+            saved_at = timezone.localtime(current["updated_at"]).strftime("%H:%M on %d %B %Y")
+            # A form-wide error: the admin shows it at the top, where it cannot be missed.
+            self.add_error(
+                None,
+                f"Someone else saved this article at {saved_at}, after you opened it. Your changes have NOT "
+                "been saved and are still in this form: copy what you need, then reload the page to see "
+                "their version (History shows both).",
+            )
+        return opened_on
 
 
 class KeyPointForm(forms.ModelForm):
@@ -37,6 +120,9 @@ class KeyPointForm(forms.ModelForm):
 
     def clean_text(self):
         text = self.cleaned_data["text"]
+        missing = images_without_alt(text)
+        if missing:
+            raise ValidationError([f"The image “{source}” has no alt text: describe it." for source in missing])
         return check_citations(text, f"the key point “{text}”", inline=True)
 
 

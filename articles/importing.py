@@ -11,6 +11,7 @@ File format::
     published_at: 2025-06-03T09:00:00+01:00
     key_points:
       - ...
+    topics: [Foot, Gait]     # optional; topics are created as needed
     ---
     Intro paragraphs...
 
@@ -28,14 +29,17 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from references.citations import Library
 from references.errors import ImportProblem
+from topics.models import Topic
 
 from .models import Article, KeyPoint, Section, content_fingerprint
+from .timeline import TimelineError
 
 REQUIRED = ["title", "slug", "summary", "status", "published_at"]
-KNOWN = set(REQUIRED) | {"subtitle", "key_points"}
+KNOWN = set(REQUIRED) | {"subtitle", "key_points", "topics"}
 SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^(```|~~~)")
 
@@ -51,6 +55,7 @@ class ArticleFile:
     intro: str
     key_points: list = field(default_factory=list)
     sections: list = field(default_factory=list)  # [(heading, body)]
+    topics: list = field(default_factory=list)  # topic names
     source: str = "input"
 
     def fingerprint(self):
@@ -64,6 +69,7 @@ class ArticleFile:
             published_at=self.published_at,
             key_points=self.key_points,
             sections=self.sections,
+            topics=self.topics,
         )
 
 
@@ -112,6 +118,10 @@ def parse(text, source="input"):
     if not isinstance(key_points, list) or not all(isinstance(p, str) and p.strip() for p in key_points):
         fail("key_points", "must be a list of non-empty lines")
 
+    topics = meta.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+        fail("topics", "must be a list of topic names")
+
     intro, sections = _split_body(lines[end + 1 :], first_line=end + 2, source=source)
     return ArticleFile(
         title=str(meta["title"]).strip(),
@@ -123,6 +133,7 @@ def parse(text, source="input"):
         intro=intro,
         key_points=[p.strip() for p in key_points],
         sections=sections,
+        topics=sorted({t.strip() for t in topics}),
         source=source,
     )
 
@@ -154,7 +165,7 @@ def import_article(parsed, force=False, library=None):
     leaves the database as it was.
     """
     with transaction.atomic():
-        article = Article.objects.filter(slug=parsed.slug).prefetch_related("key_points", "sections").first()
+        article = Article.objects.filter(slug=parsed.slug).prefetch_related("key_points", "sections", "topics").first()
         if article is not None:
             current = article.fingerprint()
             if current == parsed.fingerprint() and article.imported_fingerprint == current:
@@ -183,9 +194,18 @@ def import_article(parsed, force=False, library=None):
             Section(article=article, position=n, heading=heading, body=body)
             for n, (heading, body) in enumerate(parsed.sections, start=1)
         )
-        problems = article.render_content(library or Library.load())
+        article.topics.set(
+            [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in parsed.topics]
+        )
+        try:
+            problems = article.render_content(library or Library.load())
+        except TimelineError as error:
+            raise ImportProblem(f"{parsed.source}: {error}") from error
         if problems:
             raise ImportProblem(f"{parsed.source}: " + "; ".join(problems))
-        article = Article.objects.prefetch_related("key_points", "sections").get(pk=article.pk)
-        Article.objects.filter(pk=article.pk).update(imported_fingerprint=article.fingerprint())
+        article = Article.objects.prefetch_related("key_points", "sections", "topics").get(pk=article.pk)
+        imported = {"imported_fingerprint": article.fingerprint()}
+        if outcome == "created":
+            imported["updated_at"] = article.published_at  # a post brought over has no later update yet
+        Article.objects.filter(pk=article.pk).update(**imported)
         return outcome

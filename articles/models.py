@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import re
+import time
 
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -24,7 +25,8 @@ from references.citations import Citer, Library
 from references.models import Contributor, Reference
 
 from .images import responsive_images
-from .rendering import render_inline, render_markdown, sanitize
+from .rendering import render_inline, render_markdown
+from .timeline import TimelineError
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
 CITE_CARD = re.compile(r'<span class="cite-card">.*?</span>', re.DOTALL)
@@ -123,8 +125,9 @@ class Article(models.Model):
     # Derived on save, for search and the reading-time estimate.
     search_document = models.TextField(blank=True, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
-    # Bumped on every save: a form opened before someone else's save cannot overwrite it.
-    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    # A new value on every save (the time in ns, so it never repeats, even after a revision is
+    # restored): a form opened before someone else's save cannot overwrite it.
+    edit_version = models.BigIntegerField(default=0, editable=False)
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -139,8 +142,24 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.edit_version = time.time_ns()
+        super().save(*args, **kwargs)
+        old_slug = getattr(self, "_saved_slug", None)
+        if old_slug and old_slug != self.slug and self.status != self.Status.DRAFT:
+            # Readers and search engines may know the old address: keep it working.
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        self._saved_slug = self.slug
+
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._saved_slug = article.slug if "slug" in field_names else None
+        return article
 
     @property
     def is_public(self):
@@ -190,8 +209,11 @@ class Article(models.Model):
         citer = Citer(library or Library.load())
 
         def render(markup, where, inline=False):
-            html = (render_inline if inline else render_markdown)(markup)
-            return responsive_images(sanitize(citer.link(html, where)))
+            try:
+                html = (render_inline if inline else render_markdown)(markup, link=lambda h: citer.link(h, where))
+            except TimelineError as error:
+                raise TimelineError(f"in {where}, the {error}") from error
+            return responsive_images(html)
 
         self.intro_html = render(self.intro, "the intro")
         key_points = list(self.key_points.all())
@@ -202,6 +224,10 @@ class Article(models.Model):
         for section in sections:
             section.anchor = unique_anchor(section.heading, taken)
             section.body_html = render(section.body, f"the section “{section.heading}”")
+        for point in key_points:
+            section = section_announced_by(point.text, sections)
+            if section and "<a " not in point.text_html:
+                point.text_html = f'<a href="#{section.anchor}">{point.text_html}</a>'
 
         self.search_document = plain_text(
             [
@@ -235,12 +261,14 @@ class Article(models.Model):
             published_at=self.published_at,
             key_points=[p.text for p in self.key_points.all()],
             sections=[(s.heading, s.body) for s in self.sections.all()],
+            topics=sorted(t.name for t in self.topics.all()),
         )
 
 
-def content_fingerprint(*, published_at, key_points, sections, **fields):
+def content_fingerprint(*, published_at, key_points, sections, topics, **fields):
     content = {
         **fields,
+        "topics": list(topics),
         "published_at": published_at.astimezone(datetime.UTC).isoformat(),
         "key_points": list(key_points),
         "sections": [list(section) for section in sections],
@@ -252,6 +280,29 @@ def plain_text(fragments):
     """Readable text of rendered HTML fragments, without the reference cards beside citations."""
     text = "\n\n".join(CITE_CARD.sub("", fragment) for fragment in fragments)
     return html.unescape(strip_tags(re.sub(r"</(p|li|h2|h3|h4|blockquote)>", "\n", text))).strip()
+
+
+STOPWORDS = set(
+    "a an and are as at be but by can do does for from how in into is it its not of on or so than that the their "
+    "this to was what when where which who why will with you your".split()
+)
+
+
+def significant_words(text):
+    words = re.findall(r"[a-z]+", text.casefold().replace("’", "'"))
+    return {word.removesuffix("s") for word in words if word not in STOPWORDS and len(word) > 2}
+
+
+def section_announced_by(key_point, sections, threshold=0.75):
+    """The section whose heading a key point announces: most of the heading's words are in the point."""
+    point_words, best, best_score = significant_words(key_point), None, 0
+    for section in sections:
+        heading_words = significant_words(section.heading)
+        if heading_words:
+            score = len(heading_words & point_words) / len(heading_words)
+            if score >= threshold and score > best_score:
+                best, best_score = section, score
+    return best
 
 
 def unique_anchor(heading, taken):

@@ -2,11 +2,15 @@
 
 Practitioners write Markdown; python-markdown turns it into HTML (raw HTML in
 the source passes through it), and nh3 then keeps only the tags, attributes and
-URL schemes listed here. Nothing else reaches a page.
+URL schemes listed here. Citation links are added to the sanitized HTML and
+the result is sanitized again; timeline charts, built by our own code from
+parsed numbers and escaped labels, go in last.
 """
 
 import markdown
 import nh3
+
+from . import timeline
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "figcaption", "figure", "h3", "h4", "hr", "i",
@@ -35,14 +39,22 @@ def sanitize(html):
     )
 
 
-def render_markdown(text):
-    """Markdown source -> sanitized HTML. Also markdownx's preview function."""
-    return sanitize(markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html"))
+def render_markdown(text, link=None):
+    """Markdown source -> sanitized HTML; markdownx's preview function too.
+
+    `link`, if given, takes sanitized HTML and returns it with citations linked.
+    Raises timeline.TimelineError for a malformed ```timeline block.
+    """
+    text, charts = timeline.extract(text or "")
+    html = sanitize(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
+    if link:
+        html = sanitize(link(html))
+    return timeline.insert(html, charts)
 
 
-def render_inline(text):
+def render_inline(text, link=None):
     """One line of Markdown (a key point) without the paragraph around it."""
-    html = render_markdown(text).strip()
+    html = sanitize(markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return html
+    return sanitize(link(html)) if link else html

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import ListView
 
-from .models import Article
+from .models import Article, SlugRedirect
+from .related import related_articles
 
 
 class ArticleListView(ListView):
@@ -13,28 +14,49 @@ class ArticleListView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published()
+        return Article.objects.published().for_list()
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.for_page(), slug=slug)
-    if not article.is_public and not request.user.is_staff:
+    article = Article.objects.for_page().filter(slug=slug).first()
+    if article is None:
+        moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
+        if moved:
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+        raise Http404("No article has this address.")
+    staff = request.user.is_active and request.user.is_staff
+    if article.status == Article.Status.ARCHIVED and not staff:
+        return render(request, "articles/archived.html", {"article": article}, status=410)
+    if not article.is_public and not staff:
         raise Http404("No published article has this address.")
-    response = render(
+    response = render_article(request, article)
+    if article.is_public:
+        patch_cache_control(response, public=True, max_age=300)
+    else:
+        never_cache_private(response)
+    return response
+
+
+def render_article(request, article, preview=False):
+    """The public article page; the admin's preview renders through here too, so both look the same."""
+    return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
+            "preview": preview,
             "previous_article": article.previous_published(),
             "next_article": article.next_published(),
             "reference_list": article.reference_list(),
             "further_reading": article.further_reading_list(),
+            "related_articles": related_articles(article),
         },
     )
-    if article.is_public:
-        patch_cache_control(response, public=True, max_age=300)
-    else:
-        # A draft shown to staff: never stored by a browser or a shared cache.
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
+
+
+def never_cache_private(response):
+    """Drafts and previews: never stored by a browser or a shared cache, never indexed."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from articles import editor
+from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from bodylab.sitemaps import SITEMAPS
 
 admin.site.site_header = "The Body Lab — content"
 admin.site.site_title = "The Body Lab admin"
@@ -18,6 +22,10 @@ urlpatterns = [
     path("practitioners/", include("practitioners.urls")),
     path("topics/", include("topics.urls")),
     path("search/", include("search.urls")),
+    path("feeds/rss/", LatestArticlesFeed(), name="feed-rss"),
+    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("", include("articles.urls")),
 ]
 

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "practitioners"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.practitioner_list, name="list"),
+    path("<slug:slug>/", views.practitioner_detail, name="detail"),
+]

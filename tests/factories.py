@@ -5,7 +5,8 @@ import itertools
 
 from django.utils import timezone
 
-from articles.models import Article, KeyPoint, Section
+from articles.models import Article, ArticleAuthor, KeyPoint, Section
+from practitioners.models import Practitioner
 from references.models import Contributor, Reference
 
 _numbers = itertools.count(1)
@@ -36,6 +37,7 @@ def make_article(
     intro="An introduction.",
     sections=(("A section", "Some text."),),
     key_points=(),
+    authors=(),
     render=True,
     **fields,
 ):
@@ -54,6 +56,18 @@ def make_article(
         KeyPoint.objects.create(article=article, position=position, text=text)
     for position, (heading, body) in enumerate(sections, start=1):
         Section.objects.create(article=article, position=position, heading=heading, body=body)
+    for position, practitioner in enumerate(authors, start=1):
+        ArticleAuthor.objects.create(article=article, practitioner=practitioner, position=position)
     if render:
         article.render_content()
     return article
+
+
+def make_practitioner(name="Alex Morgan", **fields):
+    number = next(_numbers)
+    return Practitioner.objects.create(
+        name=name,
+        slug=fields.pop("slug", f"practitioner-{number}"),
+        credentials=fields.pop("credentials", "MSc"),
+        **fields,
+    )

@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_reference
+from tests.factories import make_article, make_practitioner, make_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def formset(prefix, rows, fields):
     return data
 
 
-def add_form_data(title, slug, when, status="published", sections=None, key_points=None):
+def add_form_data(title, slug, when, status="published", sections=None, key_points=None, authors=None):
     local = timezone.localtime(when)
     data = {
         "title": title,
@@ -41,6 +41,9 @@ def add_form_data(title, slug, when, status="published", sections=None, key_poin
     data.update(
         formset("key_points", key_points or [("1", "First point"), ("2", "Second point")], ["position", "text"])
     )
+    if authors is None:
+        authors = [("1", str(make_practitioner().pk))]
+    data.update(formset("authorships", authors, ["position", "practitioner"]))
     data.update(
         formset(
             "sections",
@@ -105,8 +108,13 @@ def test_draft_then_published_through_the_change_form(admin_client, client):
     assert client.get("/articles/drafted/").status_code == 404
 
     data = add_form_data("Drafted", "drafted", when, status="published")
+    data["opened_version"] = str(article.edit_version)
     # The change form carries the saved inline rows.
-    for prefix, rows in (("key_points", article.key_points.all()), ("sections", article.sections.all())):
+    for prefix, rows in (
+        ("authorships", article.authorships.all()),
+        ("key_points", article.key_points.all()),
+        ("sections", article.sections.all()),
+    ):
         data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
         for number, row in enumerate(rows):
             data[f"{prefix}-{number}-id"] = str(row.pk)

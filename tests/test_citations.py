@@ -120,7 +120,7 @@ def test_full_reference_is_shown_beside_the_citation_without_javascript(client, 
     cite = soup.select_one(".article-section .cite")
     assert cite.select_one("a.citation")  # focusable: the card shows on :hover and :focus-within
     assert " ".join(cite.select_one(".cite-card").get_text().split()) == library["neumann2017"].harvard_text()
-    assert not soup.select("script")
+    assert not soup.select("script:not([type='application/ld+json'])")  # structured data is not code
 
 
 def test_reference_list_is_built_from_citations_plus_further_reading(client, library):
@@ -227,3 +227,11 @@ def test_an_uncited_reference_can_be_deleted(admin_client, library):
     url = f"/admin/references/reference/{library['moore2023'].pk}/delete/"
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Reference.objects.filter(key="moore2023").exists()
+
+
+def test_article_page_offers_its_references_for_download(client, library):
+    article = make_article(sections=[("S", "[@neumann2017]")])
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    links = [a["href"] for a in soup.select("#references ~ .reference-downloads a")]
+    assert links == [f"/references/export/articles/{article.slug}.{fmt}" for fmt in ("bib", "ris", "json")]
+    assert client.get(links[0]).status_code == 200

@@ -170,3 +170,12 @@ def test_demo_articles_are_kept_when_edited(demo_content):
     Article.objects.filter(slug=GAIT_SLUG).update(subtitle="Changed by a practitioner")
     call_command("load_demo_content", stdout=open("/dev/null", "w"))
     assert Article.objects.get(slug=GAIT_SLUG).subtitle == "Changed by a practitioner"
+
+
+def test_render_articles_renders_everything_again(demo_content, capsys):
+    Article.objects.update(intro_html="", search_document="")
+    call_command("render_articles")
+    assert capsys.readouterr().out.strip().endswith("Rendered 3 articles.")
+    gait = Article.objects.get(slug=GAIT_SLUG)
+    assert gait.intro_html.startswith("<p>Many people come to The Body Lab frustrated.</p>")
+    assert "Walking Is a System" in gait.search_document

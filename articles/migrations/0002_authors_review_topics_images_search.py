@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='edit_version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.BigIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
             model_name='article',

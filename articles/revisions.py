@@ -1,0 +1,53 @@
+"""Reading django-reversion revisions of an article as text, and comparing two of them."""
+
+import difflib
+
+from django.contrib.contenttypes.models import ContentType
+
+from .models import KeyPoint, Section
+
+
+def _rows(version, model):
+    content_type = ContentType.objects.get_for_model(model)
+    rows = [v.field_dict for v in version.revision.version_set.all() if v.content_type_id == content_type.pk]
+    return sorted(rows, key=lambda row: (row["position"], row["id"]))
+
+
+def snapshot(version):
+    """What a practitioner wrote, as labelled text, at the time of `version` (an Article's Version)."""
+    fields = version.field_dict
+    published_at = fields.get("published_at")
+    return {
+        "Title": fields.get("title", ""),
+        "Subtitle": fields.get("subtitle", ""),
+        "Summary": fields.get("summary", ""),
+        "Status": fields.get("status", ""),
+        "Publication time": published_at.isoformat() if published_at else "",
+        "Last reviewed": str(fields.get("last_reviewed") or ""),
+        "Next review due": str(fields.get("next_review_due") or ""),
+        "Intro": fields.get("intro", ""),
+        "Key points": "\n".join(row["text"] for row in _rows(version, KeyPoint)),
+        "Sections": "\n\n".join(f"## {row['heading']}\n\n{row['body']}" for row in _rows(version, Section)),
+    }
+
+
+def compare(older, newer):
+    """[{label, lines: [(kind, text)]}] for each part that differs; kind is added, removed, context or gap."""
+    before, after = snapshot(older), snapshot(newer)
+    changes = []
+    for label in before:
+        if before[label] == after[label]:
+            continue
+        lines = []
+        diff = difflib.unified_diff(before[label].splitlines(), after[label].splitlines(), lineterm="", n=2)
+        for line in list(diff)[2:]:  # skip the ---/+++ file headers
+            if line.startswith("@@"):
+                lines.append(("gap", "…"))
+            elif line.startswith("+"):
+                lines.append(("added", line[1:]))
+            elif line.startswith("-"):
+                lines.append(("removed", line[1:]))
+            else:
+                lines.append(("context", line[1:]))
+        changes.append({"label": label, "lines": lines})
+    return changes

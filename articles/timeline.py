@@ -1,0 +1,149 @@
+"""```timeline blocks: a small, accessible bar chart of how long things take.
+
+Authors write, in Markdown::
+
+    ```timeline
+    Muscle strength and architecture | 4–6 weeks
+    Tendon and ligament adaptation | 8–12+ weeks
+    ```
+
+Each line is "label | from–to weeks" ("6 weeks", "8–12+ weeks" and "12+ weeks"
+work too; "+" means "or longer"). Each row becomes a text label over an inline
+SVG bar, all bars on one weeks scale; the labels and each bar's description
+are the text alternative. The markup is built here from parsed numbers and
+escaped labels, after the Markdown has been sanitized, so it never passes
+through (or widens) the sanitizer's allow-list.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+
+FENCE = re.compile(r"^(?P<fence>```|~~~)\s*timeline\s*\n(?P<body>.*?)^(?P=fence)\s*$", re.MULTILINE | re.DOTALL)
+ROW = re.compile(
+    r"^(?P<label>[^|]+?)\s*\|\s*~?(?P<start>\d+(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?P<end>\d+(?:\.\d+)?))?"
+    r"(?P<open>\+)?\s*(?P<unit>weeks?|wks?)\s*$",
+    re.IGNORECASE,
+)
+MAX_ROWS = 12
+MAX_WEEKS = 520
+
+
+class TimelineError(ValueError):
+    """A malformed timeline block; the message names the line."""
+
+
+@dataclass
+class Row:
+    label: str
+    start: float
+    end: float
+    open_ended: bool
+
+    @property
+    def spoken(self):
+        weeks = (
+            f"{_number(self.start)} weeks"
+            if self.start == self.end
+            else f"{_number(self.start)} to {_number(self.end)} weeks"
+        )
+        return f"{self.label}: {weeks}{' or longer' if self.open_ended else ''}"
+
+
+def _number(value):
+    return f"{value:g}"
+
+
+def parse(body, first_line=1):
+    rows = []
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        if not line.strip():
+            continue
+        match = ROW.match(line.strip())
+        if not match:
+            raise TimelineError(
+                f"timeline line {number}: “{line.strip()}” should read “label | 4–6 weeks” (or “8–12+ weeks”)"
+            )
+        start = float(match["start"])
+        end = float(match["end"]) if match["end"] else start
+        if end < start:
+            raise TimelineError(f"timeline line {number}: the range ends before it starts")
+        if end > MAX_WEEKS:
+            raise TimelineError(
+                f"timeline line {number}: {_number(end)} weeks is more than the chart shows ({MAX_WEEKS})"
+            )
+        rows.append(Row(match["label"].strip(), start, end, bool(match["open"])))
+    if not rows:
+        raise TimelineError("the timeline block is empty: write one “label | 4–6 weeks” line per bar")
+    if len(rows) > MAX_ROWS:
+        raise TimelineError(f"the timeline block has {len(rows)} lines; at most {MAX_ROWS} fit")
+    return rows
+
+
+def render_svg(rows):
+    """The figure for parsed rows: HTML labels (readable at any width) over SVG bars on one weeks scale."""
+    longest = max(row.end for row in rows)
+    headroom = 1.25 if any(row.open_ended for row in rows) else 1
+    axis_end = max(4, math.ceil(longest * headroom / 4) * 4)
+    step = next(s for s in (1, 2, 4, 8, 13, 26, 52) if axis_end / s <= 10)
+
+    def x(weeks):
+        return 100 * weeks / axis_end
+
+    grid = "".join(
+        f'<line class="timeline-grid" x1="{x(w):.2f}" y1="0" x2="{x(w):.2f}" y2="10"></line>'
+        for w in range(0, axis_end + 1, step)
+    )
+    out = ['<figure class="timeline">']
+    for row in rows:
+        width = max(x(row.end) - x(row.start), 1)
+        bar = f'<rect class="timeline-bar" x="{x(row.start):.2f}" y="2" width="{width:.2f}" height="6"></rect>'
+        if row.open_ended:  # "or longer": a fading extension past the end
+            tail = min(100 - x(row.end), 12)
+            bar += f'<rect class="timeline-bar-open" x="{x(row.end):.2f}" y="2" width="{tail:.2f}" height="6"></rect>'
+        out.append(
+            f'<div class="timeline-row"><span class="timeline-label">{escape(row.spoken)}</span>'
+            f'<svg class="timeline-track" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+            f'aria-label="{escape(_bar_words(row, axis_end))}">{grid}{bar}</svg></div>'
+        )
+    out.append(
+        f'<div class="timeline-scale" aria-hidden="true"><span>0</span><span>{axis_end} weeks</span></div>'
+        f"<figcaption>How long each change takes, in weeks on one shared scale; "
+        f"a fading bar means “or longer”.</figcaption></figure>"
+    )
+    return "".join(out)
+
+
+def _bar_words(row, axis_end):
+    beyond = " and beyond" if row.open_ended else ""
+    return (
+        f"A bar from week {_number(row.start)} to week {_number(row.end)}{beyond}, on a scale of 0 to {axis_end} weeks"
+    )
+
+
+def extract(markdown_text):
+    """Replace each timeline block by a placeholder paragraph; return (text, [rows per block]).
+
+    Raises TimelineError, naming the line in the Markdown source, for a malformed block.
+    """
+    blocks = []
+
+    def replace(match):
+        first_line = markdown_text.count("\n", 0, match.start("body")) + 1
+        blocks.append(parse(match["body"], first_line=first_line))
+        return f"\n\n{placeholder(len(blocks) - 1)}\n\n"
+
+    return FENCE.sub(replace, markdown_text), blocks
+
+
+def placeholder(index):
+    return f"TIMELINEBLOCK{index}TIMELINEBLOCK"
+
+
+def insert(html, blocks):
+    """Put the rendered figures where extract() left placeholders."""
+    for index, rows in enumerate(blocks):
+        html = html.replace(f"<p>{placeholder(index)}</p>", render_svg(rows))
+    return html

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from articles.images import cached_picture
+
+from .forms import PractitionerForm
+from .models import Practitioner
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    form = PractitionerForm
+    list_display = ["name", "credentials", "role", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "credentials", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "credentials", "role", "position"]}),
+        (
+            "Photo",
+            {
+                "fields": ["photo", "photo_alt"],
+                "description": "A PNG or JPEG photo. Its description (alt text) is required with a photo.",
+            },
+        ),
+        ("About", {"fields": ["bio"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.photo:
+            cached_picture(obj.photo.name)  # make the photo's renditions now rather than on the first visit

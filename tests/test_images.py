@@ -1,0 +1,295 @@
+"""Images: alt text is required, and stored images get renditions, dimensions and lazy loading."""
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from articles.forms import ArticleForm
+from articles.images import images_without_alt, responsive_images
+from articles.models import Article
+from articles.rendering import render_markdown
+from tests.factories import make_article, make_practitioner, make_reference
+from tests.test_admin import ADD_URL, add_form_data
+
+pytestmark = pytest.mark.django_db
+
+WIDTHS = {480, 800, 1200}
+
+
+def stored_image(settings, name, size, image_format="PNG", **save_options):
+    """An image file in the test MEDIA_ROOT, as the editor or an ImageField would store it."""
+    path = settings.MEDIA_ROOT / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (40, 120, 110)).save(path, image_format, **save_options)
+    return path
+
+
+def image_bytes(image_format="PNG", size=(64, 48)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, image_format)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def admin_client(django_user_model):
+    """Logged in to the admin, with the work add_form_data's intro cites in the library."""
+    make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology")
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
+    return editor
+
+
+def img(html):
+    return BeautifulSoup(html, "html.parser").img
+
+
+def renditions(settings):
+    folder = settings.MEDIA_ROOT / "renditions"
+    return sorted(folder.rglob("*.*")) if folder.exists() else []
+
+
+# --- images_without_alt ------------------------------------------------------------------------------------------
+
+
+def test_images_without_alt_finds_markdown_reference_and_html_images():
+    text = """Inline ![](/media/a.png) and blank ![  ](/media/b.png "title") but ![A knee](/media/ok.png).
+
+Reference style ![][knee] and ![Described][ankle].
+
+<img src="/media/html-none.png"> <img alt="" src="/media/html-empty.png"> <img alt="Fine" src="/media/html-ok.png">
+
+[knee]: /media/ref.png
+[ankle]: /media/ref-ok.png
+"""
+    assert images_without_alt(text) == [
+        "/media/a.png",
+        "/media/b.png",
+        "/media/ref.png",
+        "/media/html-none.png",
+        "/media/html-empty.png",
+    ]
+
+
+def test_images_without_alt_ignores_code_and_text_without_images():
+    assert images_without_alt("Code: `![](/media/a.png)`\n\n    ![](/media/b.png)\n") == []
+    assert images_without_alt("") == [] and images_without_alt("Plain *text*.") == []
+
+
+def test_admin_refuses_a_section_image_without_alt_text_naming_it(admin_client):
+    data = add_form_data(
+        "With an image",
+        "with-an-image",
+        timezone.now(),
+        sections=[("1", "Heading", "Look:\n\n![](/media/markdownx/0123abcd.png)")],
+    )
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    errors = " ".join(e.get_text() for e in BeautifulSoup(response.content, "html.parser").select(".errorlist"))
+    assert "The image “/media/markdownx/0123abcd.png” has no alt text" in errors
+    assert not Article.objects.filter(slug="with-an-image").exists()
+
+
+def test_admin_accepts_the_same_image_with_alt_text(admin_client):
+    data = add_form_data(
+        "With an image",
+        "with-an-image",
+        timezone.now(),
+        sections=[("1", "Heading", "Look:\n\n![A swollen ankle](/media/markdownx/0123abcd.png)")],
+    )
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 302, BeautifulSoup(response.content, "html.parser").select(".errorlist")
+    assert Article.objects.filter(slug="with-an-image").exists()
+
+
+def test_admin_refuses_an_intro_image_without_alt_text(admin_client):
+    data = add_form_data("Intro image", "intro-image", timezone.now())
+    data["intro"] = "An intro citing (Neumann, 2017).\n\n![](/media/markdownx/intro.png)"
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "The image “/media/markdownx/intro.png” has no alt text" in response.content.decode()
+    assert not Article.objects.filter(slug="intro-image").exists()
+
+
+# --- The featured image's alt text -------------------------------------------------------------------------------
+
+FEATURED_FIELDS = ["title", "slug", "summary", "status", "published_at", "featured_image", "featured_image_alt"]
+FeaturedImageForm = modelform_factory(Article, form=ArticleForm, fields=FEATURED_FIELDS)
+
+
+def featured_form(alt, image_name="knee.png", image_format="PNG"):
+    now = timezone.localtime()
+    data = {
+        "title": "Featured",
+        "slug": "featured",
+        "summary": "A summary.",
+        "status": "draft",
+        "published_at": now.strftime("%Y-%m-%d %H:%M:%S"),
+        "featured_image_alt": alt,
+    }
+    upload = SimpleUploadedFile(image_name, image_bytes(image_format), content_type="image/png")
+    return FeaturedImageForm(data, {"featured_image": upload})
+
+
+def test_featured_image_needs_alt_text():
+    form = featured_form("   ")
+    assert not form.is_valid()
+    assert form.errors["featured_image_alt"] == ["Describe the featured image: alt text is required with an image."]
+    assert featured_form("A runner's foot landing on a treadmill").is_valid()
+
+
+def test_featured_image_alt_is_required_on_the_admin_add_form(admin_client):
+    data = add_form_data("Featured", "featured", timezone.now())
+    data["featured_image"] = SimpleUploadedFile("knee.png", image_bytes(), content_type="image/png")
+    data["featured_image_alt"] = ""
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "alt text is required with an image" in response.content.decode()
+    assert not Article.objects.filter(slug="featured").exists()
+
+
+def test_featured_image_must_be_png_or_jpeg_named_for_what_it_is():
+    assert featured_form("A foot", image_name="foot.gif", image_format="GIF").errors["featured_image"] == [
+        "Upload a PNG or JPEG image, named .png, .jpg or .jpeg."
+    ]
+    assert not featured_form("A foot", image_name="foot.pdf").is_valid()  # a PNG dressed as a PDF
+    assert featured_form("A foot", image_name="foot.JPG", image_format="JPEG").is_valid()
+
+
+# --- Renditions --------------------------------------------------------------------------------------------------
+
+
+def test_stored_image_gets_renditions_dimensions_lazy_loading_and_srcset(settings):
+    stored_image(settings, "markdownx/wide.png", (1600, 900))
+    html = responsive_images(render_markdown("![A knee brace](/media/markdownx/wide.png)"))
+
+    made = {Image.open(path).size for path in renditions(settings)}
+    assert made == {(480, 270), (800, 450), (1200, 675)}
+    tag = img(html)
+    assert tag["src"] == "/media/markdownx/wide.png" and tag["alt"] == "A knee brace"
+    assert (tag["width"], tag["height"]) == ("1600", "900")
+    assert tag["loading"] == "lazy" and tag["decoding"] == "async" and tag["sizes"]
+    candidates = dict(reversed(c.split()) for c in tag["srcset"].split(", "))
+    assert set(candidates) == {"480w", "800w", "1200w", "1600w"}
+    assert candidates["1600w"] == "/media/markdownx/wide.png"
+    for width in WIDTHS:
+        name = candidates[f"{width}w"].removeprefix("/media/")
+        assert name.startswith("renditions/markdownx/wide-") and name.endswith(f"-{width}w.png")
+        assert Image.open(settings.MEDIA_ROOT / name).width == width
+
+
+def test_renditions_are_made_once_and_reused(settings, monkeypatch):
+    stored_image(settings, "markdownx/wide.jpg", (1300, 1000), "JPEG")
+    html = render_markdown("![A foot](/media/markdownx/wide.jpg)")
+    first = responsive_images(html)
+    stamps = {path: path.stat().st_mtime_ns for path in renditions(settings)}
+    assert len(stamps) == 3 and all(path.suffix == ".jpg" for path in stamps)
+
+    monkeypatch.setattr(Image.Image, "resize", lambda *a, **k: pytest.fail("a rendition was made again"))
+    assert responsive_images(html) == first
+    assert {path: path.stat().st_mtime_ns for path in renditions(settings)} == stamps
+
+
+def test_no_upscaling(settings):
+    stored_image(settings, "markdownx/medium.jpg", (900, 600), "JPEG")
+    stored_image(settings, "markdownx/small.png", (300, 200))
+    html = responsive_images(
+        render_markdown("![Medium](/media/markdownx/medium.jpg)\n\n![Small](/media/markdownx/small.png)")
+    )
+
+    assert [Image.open(path).size for path in renditions(settings)] == [(480, 320), (800, 533)]
+    medium, small = BeautifulSoup(html, "html.parser").select("img")
+    assert [c.split()[1] for c in medium["srcset"].split(", ")] == ["480w", "800w", "900w"]
+    assert (small["width"], small["height"], small["loading"]) == ("300", "200", "lazy")
+    assert not small.has_attr("srcset")  # nothing smaller to offer
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["https://example.org/knee.png", "/media/markdownx/missing.png", "/media/../settings.py", "/static/logo.png"],
+)
+def test_images_not_stored_here_only_gain_lazy_loading(settings, src):
+    html = render_markdown(f'![A knee]({src} "Title")')
+    tag = img(responsive_images(html))
+    assert tag.attrs == {**img(html).attrs, "loading": "lazy"}
+    assert renditions(settings) == []
+
+
+def test_a_file_that_is_not_an_image_is_left_alone(settings):
+    path = settings.MEDIA_ROOT / "markdownx/fake.png"
+    path.parent.mkdir(parents=True)
+    path.write_text("not a png")
+    tag = img(responsive_images(render_markdown("![Fake](/media/markdownx/fake.png)")))
+    assert tag.attrs == {"alt": "Fake", "src": "/media/markdownx/fake.png", "loading": "lazy"}
+
+
+def test_hostile_alt_text_stays_text(settings, client):
+    stored_image(settings, "markdownx/wide.png", (1000, 500))
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2) alt="'
+    body = f"![{hostile}](/media/markdownx/wide.png)\n\n<img src=\"/media/markdownx/wide.png\" alt='{hostile}'>"
+    article = make_article(sections=[("Pictures", body)])
+
+    stored = article.sections.get().body_html
+    assert "<script" not in stored and "<img src=x" not in stored
+    images = BeautifulSoup(stored, "html.parser").select("img")
+    assert len(images) == 2
+    for tag in images:
+        assert tag["alt"] == hostile  # kept exactly, as text
+        assert tag["srcset"] and not tag.has_attr("onerror")
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert not page.select(".article-section script") and len(page.select(".article-section img[srcset]")) == 2
+
+
+def test_renditions_are_made_when_the_article_is_saved_not_per_request(settings, client):
+    stored_image(settings, "markdownx/wide.png", (1000, 500))
+    article = make_article(intro="![A gait lab](/media/markdownx/wide.png)")
+    assert len(renditions(settings)) == 2
+    for path in renditions(settings):
+        path.unlink()
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert page.select_one(".intro img")["width"] == "1000"
+    assert renditions(settings) == []  # the request only read the stored HTML
+
+
+# --- Featured image and photos -----------------------------------------------------------------------------------
+
+
+def test_featured_image_is_shown_with_alt_srcset_and_dimensions(settings, client):
+    stored_image(settings, "articles/featured/run.jpg", (2000, 1000), "JPEG")
+    article = make_article(featured_image="articles/featured/run.jpg", featured_image_alt='A runner <"mid-stride">')
+
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    tag = page.select_one("figure.featured-image img")
+    assert tag["alt"] == 'A runner <"mid-stride">'
+    assert (tag["width"], tag["height"]) == ("2000", "1000")
+    assert [c.split()[1] for c in tag["srcset"].split(", ")] == ["480w", "800w", "1200w", "2000w"]
+    assert not tag.has_attr("loading")  # the top of the page: fetched at once
+
+    card = BeautifulSoup(client.get("/").content, "html.parser").select_one(".article-card img")
+    assert card["alt"] == 'A runner <"mid-stride">' and card["loading"] == "lazy" and card["srcset"]
+
+
+def test_no_featured_image_no_figure(client):
+    page = BeautifulSoup(client.get(make_article().get_absolute_url()).content, "html.parser")
+    assert not page.select(".featured-image")
+
+
+def test_missing_featured_image_file_still_shows_its_alt_text(client):
+    article = make_article(featured_image="articles/featured/gone.jpg", featured_image_alt="A knee")
+    tag = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser").select_one(".featured-image img")
+    assert tag["src"] == "/media/articles/featured/gone.jpg" and tag["alt"] == "A knee"
+    assert not tag.has_attr("srcset")
+
+
+def test_practitioner_photo_gets_the_same_treatment(settings, client):
+    stored_image(settings, "practitioners/alex.jpg", (1000, 1250), "JPEG")
+    practitioner = make_practitioner(photo="practitioners/alex.jpg", photo_alt="Alex in the gait lab")
+    for url in ("/practitioners/", practitioner.get_absolute_url()):
+        tag = BeautifulSoup(client.get(url).content, "html.parser").select_one("main img")
+        assert tag["alt"] == "Alex in the gait lab" and (tag["width"], tag["height"]) == ("1000", "1250")
+        assert [c.split()[1] for c in tag["srcset"].split(", ")] == ["480w", "800w", "1000w"]
