@@ -4,6 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -127,6 +128,7 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.can_publish = self.can_publish(request)
+        form.live_version = getattr(request, "live_article", {}).get("edit_version")
         if not form.can_publish and "status" in form.base_fields:
             # Offer only "draft"; the field still accepts the others so that a tampered form
             # meets ArticleForm.clean_status and its explanation rather than a bare "invalid choice".
@@ -142,6 +144,25 @@ class ArticleAdmin(VersionAdmin):
         if obj is not None and obj.status != Article.Status.DRAFT and not self.can_publish(request):
             return False
         return super().has_delete_permission(request, obj)
+
+    # Restoring a revision: django-reversion puts the old revision in the database first and
+    # then runs the change form on it. Judge permission, the concurrency check and the old
+    # address on the article as it is live, not on the restored copy.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article: deleted articles are restored from “Recover deleted articles”.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        request.live_article = {"slug": article.slug, "edit_version": article.edit_version}
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        live = getattr(request, "live_article", None)
+        if live:
+            obj._saved_slug = live["slug"]  # so a restored slug change still leaves a redirect
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, article):
@@ -185,7 +206,9 @@ class ArticleAdmin(VersionAdmin):
         if not allowed:
             raise PermissionDenied
         with transaction.atomic():
-            form = self.get_form(request, obj, change=obj is not None)(request.POST, request.FILES, instance=obj)
+            # Uploaded files are left out: a preview must not write to MEDIA_ROOT. A new featured
+            # image shows once the article is saved.
+            form = self.get_form(request, obj, change=obj is not None)(request.POST, {}, instance=obj)
             valid = form.is_valid()
             formsets, _ = self._create_formsets(request, form.instance if valid else obj, change=obj is not None)
             if not (valid and all(formset.is_valid() for formset in formsets)):
@@ -228,8 +251,11 @@ class ArticleAdmin(VersionAdmin):
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         versions = Version.objects.get_for_object(article).select_related("revision")
-        older = get_object_or_404(versions, pk=request.GET.get("from", 0))
-        newer = get_object_or_404(versions, pk=request.GET.get("to", 0))
+        try:
+            older = get_object_or_404(versions, pk=int(request.GET.get("from", "")))
+            newer = get_object_or_404(versions, pk=int(request.GET.get("to", "")))
+        except ValueError:
+            raise Http404("Choose two revisions to compare.") from None
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
         context = {

@@ -12,6 +12,10 @@ from .rendering import render_inline, render_markdown
 from .timeline import TimelineError
 
 
+def missing_alt_message(source):
+    return f"The image “{source}” has no alt text: describe it, as in ![What the image shows]({source})."
+
+
 def check_citations(markdown_text, where, inline=False):
     """Raise ValidationError listing every unknown or ambiguous citation (or broken timeline) in `markdown_text`."""
     citer = Citer(Library.load())
@@ -32,6 +36,8 @@ class ArticleForm(forms.ModelForm):
 
     # Set per request by ArticleAdmin.get_form; the safe default is "may not publish".
     can_publish = False
+    # When a revision is being restored: the live article's edit_version, from before the restore.
+    live_version = None
 
     class Meta:
         model = Article
@@ -55,7 +61,7 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound or "opened_version" not in self.data:
-            self.initial["opened_version"] = self.instance.edit_version
+            self.initial["opened_version"] = self.live_version or self.instance.edit_version
 
     def clean_intro(self):
         return check_citations(self.cleaned_data["intro"], "the intro")
@@ -64,9 +70,7 @@ class ArticleForm(forms.ModelForm):
         """Every image has alt text: images in the intro, and the featured image (where the form shows it)."""
         cleaned_data = super().clean()
         for source in images_without_alt(cleaned_data.get("intro") or ""):
-            self.add_error(
-                "intro", f"The image “{source}” has no alt text: describe it, as in ![What the image shows]({source})."
-            )
+            self.add_error("intro", missing_alt_message(source))
         if "featured_image" in self.fields:
             image = cleaned_data.get("featured_image")
             problem = upload_problem(image)
@@ -101,6 +105,8 @@ class ArticleForm(forms.ModelForm):
             return opened_on
         current = Article.objects.select_for_update().filter(pk=self.instance.pk).values("edit_version", "updated_at")
         current = current.first()
+        if current and self.live_version is not None:
+            current["edit_version"] = self.live_version  # the database holds the revision being restored
         if current and current["edit_version"] != opened_on:
             saved_at = timezone.localtime(current["updated_at"]).strftime("%H:%M on %d %B %Y")
             # A form-wide error: the admin shows it at the top, where it cannot be missed.
@@ -122,7 +128,7 @@ class KeyPointForm(forms.ModelForm):
         text = self.cleaned_data["text"]
         missing = images_without_alt(text)
         if missing:
-            raise ValidationError([f"The image “{source}” has no alt text: describe it." for source in missing])
+            raise ValidationError([missing_alt_message(source) for source in missing])
         return check_citations(text, f"the key point “{text}”", inline=True)
 
 
@@ -136,10 +142,5 @@ class SectionForm(forms.ModelForm):
         body = self.cleaned_data["body"]
         missing = images_without_alt(body)
         if missing:
-            raise ValidationError(
-                [
-                    f"The image “{source}” has no alt text: describe it, as in ![What the image shows]({source})."
-                    for source in missing
-                ]
-            )
+            raise ValidationError([missing_alt_message(source) for source in missing])
         return check_citations(body, f"the section “{heading}”")

@@ -12,6 +12,7 @@ File format::
     key_points:
       - ...
     topics: [Foot, Gait]     # optional; topics are created as needed
+    authors: [alex-morgan]   # practitioners' slugs, in credit order; required unless a draft
     ---
     Intro paragraphs...
 
@@ -31,15 +32,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from practitioners.models import Practitioner
 from references.citations import Library
 from references.errors import ImportProblem
 from topics.models import Topic
 
-from .models import Article, KeyPoint, Section, content_fingerprint
+from .images import images_without_alt
+from .models import CONTENT_FIELDS, Article, ArticleAuthor, KeyPoint, Section, content_fingerprint
 from .timeline import TimelineError
 
 REQUIRED = ["title", "slug", "summary", "status", "published_at"]
-KNOWN = set(REQUIRED) | {"subtitle", "key_points", "topics"}
+KNOWN = set(REQUIRED) | {"subtitle", "key_points", "topics", "authors"}
 SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^(```|~~~)")
 
@@ -56,20 +59,16 @@ class ArticleFile:
     key_points: list = field(default_factory=list)
     sections: list = field(default_factory=list)  # [(heading, body)]
     topics: list = field(default_factory=list)  # topic names
+    authors: list = field(default_factory=list)  # practitioner slugs, in credit order
     source: str = "input"
 
     def fingerprint(self):
         return content_fingerprint(
-            title=self.title,
-            slug=self.slug,
-            subtitle=self.subtitle,
-            summary=self.summary,
-            intro=self.intro,
-            status=self.status,
-            published_at=self.published_at,
+            **{name: getattr(self, name) for name in CONTENT_FIELDS},
             key_points=self.key_points,
             sections=self.sections,
             topics=self.topics,
+            authors=self.authors,
         )
 
 
@@ -119,8 +118,13 @@ def parse(text, source="input"):
         fail("key_points", "must be a list of non-empty lines")
 
     topics = meta.get("topics") or []
-    if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
-        fail("topics", "must be a list of topic names")
+    if not isinstance(topics, list) or not all(isinstance(t, str) and slugify(t) for t in topics):
+        fail("topics", "must be a list of topic names (with letters or digits)")
+    authors = meta.get("authors") or []
+    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+        fail("authors", "must be a list of practitioner slugs, for example [alex-morgan]")
+    if not authors and meta["status"] != Article.Status.DRAFT:
+        fail("authors", "a published article needs at least one author (a practitioner's slug)")
 
     intro, sections = _split_body(lines[end + 1 :], first_line=end + 2, source=source)
     return ArticleFile(
@@ -134,6 +138,7 @@ def parse(text, source="input"):
         key_points=[p.strip() for p in key_points],
         sections=sections,
         topics=sorted({t.strip() for t in topics}),
+        authors=[a.strip() for a in authors],
         source=source,
     )
 
@@ -165,7 +170,11 @@ def import_article(parsed, force=False, library=None):
     leaves the database as it was.
     """
     with transaction.atomic():
-        article = Article.objects.filter(slug=parsed.slug).prefetch_related("key_points", "sections", "topics").first()
+        article = (
+            Article.objects.filter(slug=parsed.slug)
+            .prefetch_related("key_points", "sections", "topics", "authorships__practitioner")
+            .first()
+        )
         if article is not None:
             current = article.fingerprint()
             if current == parsed.fingerprint() and article.imported_fingerprint == current:
@@ -177,22 +186,29 @@ def import_article(parsed, force=False, library=None):
                 )
         outcome = "updated" if article else "created"
         article = article or Article(slug=parsed.slug)
-        for name in ["title", "subtitle", "summary", "intro", "status", "published_at"]:
+        for name in CONTENT_FIELDS:
             setattr(article, name, getattr(parsed, name))
-        try:
-            article.full_clean(exclude=["slug"] if outcome == "updated" else None)
-        except ValidationError as error:
-            fields = "; ".join(f"field '{name}': {' '.join(msgs)}" for name, msgs in error.message_dict.items())
-            raise ImportProblem(f"{parsed.source}: {fields}") from error
+        _validate(article, parsed.source, exclude=["slug"] if outcome == "updated" else None)
+        practitioners = _practitioners(parsed)
+        key_points = [KeyPoint(position=n, text=text) for n, text in enumerate(parsed.key_points, start=1)]
+        sections = [
+            Section(position=n, heading=heading, body=body) for n, (heading, body) in enumerate(parsed.sections, 1)
+        ]
+        for number, row in enumerate(key_points, start=1):
+            _validate(row, f"{parsed.source}: key point {number}", exclude=["article"])
+        for row in sections:
+            _validate(row, f"{parsed.source}: section “{row.heading}”", exclude=["article"])
+        _check_alt_text(parsed)
         article.save()
         article.key_points.all().delete()
         article.sections.all().delete()
-        KeyPoint.objects.bulk_create(
-            KeyPoint(article=article, position=n, text=text) for n, text in enumerate(parsed.key_points, start=1)
-        )
-        Section.objects.bulk_create(
-            Section(article=article, position=n, heading=heading, body=body)
-            for n, (heading, body) in enumerate(parsed.sections, start=1)
+        article.authorships.all().delete()
+        for row in key_points + sections:
+            row.article = article
+        KeyPoint.objects.bulk_create(key_points)
+        Section.objects.bulk_create(sections)
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, practitioner=p, position=n) for n, p in enumerate(practitioners, start=1)
         )
         article.topics.set(
             [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in parsed.topics]
@@ -203,9 +219,38 @@ def import_article(parsed, force=False, library=None):
             raise ImportProblem(f"{parsed.source}: {error}") from error
         if problems:
             raise ImportProblem(f"{parsed.source}: " + "; ".join(problems))
-        article = Article.objects.prefetch_related("key_points", "sections", "topics").get(pk=article.pk)
+        article = Article.objects.prefetch_related("key_points", "sections", "topics", "authorships__practitioner").get(
+            pk=article.pk
+        )
         imported = {"imported_fingerprint": article.fingerprint()}
         if outcome == "created":
             imported["updated_at"] = article.published_at  # a post brought over has no later update yet
         Article.objects.filter(pk=article.pk).update(**imported)
         return outcome
+
+
+def _validate(instance, where, exclude=None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        fields = "; ".join(f"field '{name}': {' '.join(msgs)}" for name, msgs in error.message_dict.items())
+        raise ImportProblem(f"{where}: {fields}") from error
+
+
+def _practitioners(parsed):
+    found = Practitioner.objects.in_bulk(parsed.authors, field_name="slug")
+    missing = [slug for slug in parsed.authors if slug not in found]
+    if missing:
+        raise ImportProblem(
+            f"{parsed.source}: field 'authors': no practitioner with the slug {', '.join(missing)} "
+            "(add the profile in the admin first)"
+        )
+    return [found[slug] for slug in parsed.authors]
+
+
+def _check_alt_text(parsed):
+    texts = [("the intro", parsed.intro)] + [(f"key point {n}", t) for n, t in enumerate(parsed.key_points, 1)]
+    texts += [(f"the section “{heading}”", body) for heading, body in parsed.sections]
+    for where, text in texts:
+        for source in images_without_alt(text):
+            raise ImportProblem(f"{parsed.source}: {where}: the image “{source}” has no alt text")

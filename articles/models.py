@@ -32,7 +32,7 @@ WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a ph
 CITE_CARD = re.compile(r'<span class="cite-card">.*?</span>', re.DOTALL)
 
 # Ids the article template uses itself; section anchors must not take them.
-RESERVED_ANCHORS = {"main", "content", "key-points", "references", "further-reading", "article-nav", "top"}
+RESERVED_ANCHORS = {"main", "content", "toc", "key-points", "references", "further-reading", "article-nav", "top"}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -129,6 +129,8 @@ class Article(models.Model):
     # restored): a form opened before someone else's save cannot overwrite it.
     edit_version = models.BigIntegerField(default=0, editable=False)
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Each citation as written -> the reference id it last resolved to (see Citer).
+    citation_pins = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,9 +206,11 @@ class Article(models.Model):
         """Render intro, key points and sections to HTML, link citations, record what is cited.
 
         Call after the key points and sections are saved. Returns the citation
-        problems found (unknown or ambiguous citations), which stay unlinked.
+        problems found (unknown or ambiguous citations): they stay unlinked,
+        unless they resolved before, when they keep linking to that work (see
+        references.citations.Citer).
         """
-        citer = Citer(library or Library.load())
+        citer = Citer(library or Library.load(), pins={k: v for k, v in self.citation_pins.items()})
 
         def render(markup, where, inline=False):
             try:
@@ -238,8 +242,12 @@ class Article(models.Model):
         )
         words = len(f"{self.title} {self.subtitle} {self.search_document}".split())
         self.reading_minutes = max(1, round(words / WORDS_PER_MINUTE))
+        self.citation_pins = citer.resolved
         Article.objects.filter(pk=self.pk).update(
-            intro_html=self.intro_html, search_document=self.search_document, reading_minutes=self.reading_minutes
+            intro_html=self.intro_html,
+            search_document=self.search_document,
+            reading_minutes=self.reading_minutes,
+            citation_pins=self.citation_pins,
         )
         KeyPoint.objects.bulk_update(key_points, ["text_html"])
         Section.objects.bulk_update(sections, ["anchor", "body_html"])
@@ -252,23 +260,23 @@ class Article(models.Model):
     def fingerprint(self):
         """A hash of everything a practitioner edits, to notice edits made since an import."""
         return content_fingerprint(
-            title=self.title,
-            slug=self.slug,
-            subtitle=self.subtitle,
-            summary=self.summary,
-            intro=self.intro,
-            status=self.status,
-            published_at=self.published_at,
+            **{name: getattr(self, name) for name in CONTENT_FIELDS},
             key_points=[p.text for p in self.key_points.all()],
             sections=[(s.heading, s.body) for s in self.sections.all()],
             topics=sorted(t.name for t in self.topics.all()),
+            authors=[a.practitioner.slug for a in self.authorships.all()],
         )
 
 
-def content_fingerprint(*, published_at, key_points, sections, topics, **fields):
+# The article's own fields that an article file (articles.importing) also carries.
+CONTENT_FIELDS = ("title", "slug", "subtitle", "summary", "intro", "status", "published_at")
+
+
+def content_fingerprint(*, published_at, key_points, sections, topics, authors, **fields):
     content = {
         **fields,
         "topics": list(topics),
+        "authors": list(authors),
         "published_at": published_at.astimezone(datetime.UTC).isoformat(),
         "key_points": list(key_points),
         "sections": [list(section) for section in sections],

@@ -1,6 +1,6 @@
 """“Related articles” under an article: what a reader is likely to want next."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import Article, Citation
@@ -21,8 +21,8 @@ def _shared(rows, candidate_field, this_article_rows):
 def related_articles(article, limit=3):
     """Published articles other than `article`: most shared topics, then most shared cited works, then newest.
 
-    One query, however many topics, citations or articles there are. Articles sharing nothing
-    still follow, newest first, so a reader always has somewhere to go.
+    One query, however many topics, citations or articles there are. An article that shares
+    neither a topic nor a cited work is not related, and is not offered as if it were.
     """
     topic_links = Article.topics.through.objects
     topics_here = topic_links.filter(article=article.pk).values("topic")
@@ -34,6 +34,7 @@ def related_articles(article, limit=3):
             shared_topics=_shared(topic_links, "topic", topics_here),
             shared_references=_shared(Citation.objects, "reference", references_here),
         )
+        .filter(Q(shared_topics__gt=0) | Q(shared_references__gt=0))
         .order_by("-shared_topics", "-shared_references", "-published_at", "-pk")
         .only("title", "slug", "subtitle", "summary", "published_at")[:limit]
     )

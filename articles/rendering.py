@@ -17,23 +17,25 @@ ALLOWED_TAGS = {
     "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "id", "class"},
+    "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "span": {"class"},
     "td": {"align"},
     "th": {"align"},
 }
+# What our own citation markup adds (references.citations). Allowed only in the pass after
+# linking, so an author's raw HTML can never borrow the page's ids or classes.
+CITATION_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "a": {"href", "title", "id", "class"}, "span": {"class"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 
-def sanitize(html):
+def sanitize(html, attributes=ALLOWED_ATTRIBUTES):
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=None,
     )
@@ -48,7 +50,7 @@ def render_markdown(text, link=None):
     text, charts = timeline.extract(text or "")
     html = sanitize(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
     if link:
-        html = sanitize(link(html))
+        html = sanitize(link(html), CITATION_ATTRIBUTES)
     return timeline.insert(html, charts)
 
 
@@ -57,4 +59,4 @@ def render_inline(text, link=None):
     html = sanitize(markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return sanitize(link(html)) if link else html
+    return sanitize(link(html), CITATION_ATTRIBUTES) if link else html

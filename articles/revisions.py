@@ -4,7 +4,11 @@ import difflib
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import KeyPoint, Section
+from practitioners.models import Practitioner
+from references.models import Reference
+from topics.models import Topic
+
+from .models import ArticleAuthor, KeyPoint, Section
 
 
 def _rows(version, model):
@@ -17,17 +21,32 @@ def snapshot(version):
     """What a practitioner wrote, as labelled text, at the time of `version` (an Article's Version)."""
     fields = version.field_dict
     published_at = fields.get("published_at")
+    topics = Topic.objects.in_bulk([int(pk) for pk in fields.get("topics", [])])
+    further = Reference.objects.in_bulk([int(pk) for pk in fields.get("further_reading", [])])
+    people = Practitioner.objects.in_bulk(
+        [row["practitioner_id"] for row in _rows(version, ArticleAuthor)] + [fields.get("reviewed_by_id")]
+    )
+
+    def person(pk):
+        return str(people.get(pk, "")) if pk else ""
+
     return {
         "Title": fields.get("title", ""),
+        "Address (slug)": fields.get("slug", ""),
         "Subtitle": fields.get("subtitle", ""),
         "Summary": fields.get("summary", ""),
         "Status": fields.get("status", ""),
         "Publication time": published_at.isoformat() if published_at else "",
+        "Authors": "\n".join(person(row["practitioner_id"]) for row in _rows(version, ArticleAuthor)),
+        "Clinically reviewed by": person(fields.get("reviewed_by_id")),
         "Last reviewed": str(fields.get("last_reviewed") or ""),
         "Next review due": str(fields.get("next_review_due") or ""),
+        "Topics": "\n".join(sorted(str(topic) for topic in topics.values())),
+        "Featured image": f"{fields.get('featured_image') or ''} {fields.get('featured_image_alt') or ''}".strip(),
         "Intro": fields.get("intro", ""),
         "Key points": "\n".join(row["text"] for row in _rows(version, KeyPoint)),
         "Sections": "\n\n".join(f"## {row['heading']}\n\n{row['body']}" for row in _rows(version, Section)),
+        "Further reading": "\n".join(sorted(ref.key for ref in further.values())),
     }
 
 

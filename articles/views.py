@@ -14,7 +14,7 @@ class ArticleListView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().for_list()
+        return Article.objects.published()
 
 
 def article_detail(request, slug):

@@ -45,10 +45,12 @@ class Library:
 
     references: list
     by_key: dict = field(init=False)
+    by_pk: dict = field(init=False)
     by_label: dict = field(init=False)
 
     def __post_init__(self):
         self.by_key = {ref.key: ref for ref in self.references}
+        self.by_pk = {ref.pk: ref for ref in self.references}
         self.by_label = {}
         for ref in self.references:
             label = (normalise_names(ref.citation_label), ref.year_label)
@@ -67,11 +69,20 @@ class Library:
 
 @dataclass
 class Citer:
-    """Links citations across all the fields of one article, counting each use."""
+    """Links citations across all the fields of one article, counting each use.
+
+    `pins` maps each citation as written (a key, or names and year) to the
+    reference it resolved to when the article was last rendered. A change to
+    the library made later (a second "Smith, 2019", a renamed author or key)
+    must not silently unlink a published article: such a citation keeps its
+    earlier work, and the problem is still reported. `resolved` is the new map.
+    """
 
     library: Library
+    pins: dict = field(default_factory=dict)
     uses: dict = field(default_factory=dict)  # key -> number of citations, in order of first use
     problems: list = field(default_factory=list)
+    resolved: dict = field(default_factory=dict)
 
     @property
     def cited(self):
@@ -117,6 +128,18 @@ class Citer:
     def _report(self, message, where):
         self.problems.append(f"{message} in {where}" if where else message)
 
+    def _resolve(self, pin, found, problem, where):
+        """The one work a citation names, or the work it named before the library changed, or None."""
+        if len(found) == 1:
+            self.resolved[pin] = found[0].pk
+            return found[0]
+        earlier = self.library.by_pk.get(self.pins.get(pin))
+        if earlier is not None:
+            self.resolved[pin] = earlier.pk
+            problem += f"; it still links to “{earlier.key}”, as before"
+        self._report(problem, where)
+        return earlier
+
     def _label(self, ref, locator=""):
         text = f"{ref.citation_label}, {ref.year_label}"
         return f"{text}, {locator}" if locator else text
@@ -125,14 +148,16 @@ class Citer:
         parts = [KEY_PART.match(part) for part in match.group(1).split(";")]
         if not all(parts):
             return match.group(0)
-        linked = []
-        for part in parts:
-            ref = self.library.by_key.get(part.group("key"))
-            if ref is None:
-                self._report(f"Unknown reference key “@{part.group('key')}”", where)
-                return match.group(0)
-            linked.append(self._anchor(ref, self._label(ref, part.group("locator") or "")))
+        refs = [self._by_key(part.group("key"), where) for part in parts]
+        if None in refs:
+            return match.group(0)
+        labels = [self._label(ref, part.group("locator") or "") for ref, part in zip(refs, parts, strict=True)]
+        linked = [self._anchor(ref, label) for ref, label in zip(refs, labels, strict=True)]
         return hold("(" + "; ".join(linked) + ")")
+
+    def _by_key(self, key, where):
+        found = [self.library.by_key[key]] if key in self.library.by_key else []
+        return self._resolve(f"@{key}", found, f"Unknown reference key “@{key}”", where)
 
     def _parenthetical(self, match, where, hold):
         parts = [LITERAL_PART.match(part.strip()) for part in match.group(1).split(";")]
@@ -143,17 +168,14 @@ class Citer:
             names, year = part.group("names"), part.group("year")
             text = part.group(0)
             found = self.library.find_literal(names, year)
-            if len(found) == 1:
-                linked.append(self._anchor(found[0], text))
-            else:
-                problem = "matches no reference" if not found else "matches more than one reference"
-                self._report(f"The citation “({text})” {problem}", where)
-                linked.append(escape(text))
+            problem = "matches no reference" if not found else "matches more than one reference"
+            pin = f"{normalise_names(names)}|{year}"
+            ref = self._resolve(pin, found, f"The citation “({text})” {problem}", where)
+            linked.append(self._anchor(ref, text) if ref else escape(text))
         return hold("(" + "; ".join(linked) + ")")
 
     def _narrative(self, match, where, hold):
-        ref = self.library.by_key.get(match.group("key"))
+        ref = self._by_key(match.group("key"), where)
         if ref is None:
-            self._report(f"Unknown reference key “@{match.group('key')}”", where)
             return match.group(0)
         return hold(f"{escape(ref.citation_label)} ({self._anchor(ref, ref.year_label)})")

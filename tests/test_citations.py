@@ -2,9 +2,11 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.test import Client
 
+from articles.forms import check_citations
 from articles.models import Article, Citation
 from references.models import Reference
 from tests.factories import make_article, make_reference
@@ -235,3 +237,26 @@ def test_article_page_offers_its_references_for_download(client, library):
     links = [a["href"] for a in soup.select("#references ~ .reference-downloads a")]
     assert links == [f"/references/export/articles/{article.slug}.{fmt}" for fmt in ("bib", "ris", "json")]
     assert client.get(links[0]).status_code == 200
+
+
+def test_a_library_change_never_silently_unlinks_a_literal_citation(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        original = make_reference(key="smith2019", authors=("Smith",), year=2019, title="The one cited")
+    article = make_article(sections=[("S", "As shown (Smith, 2019).")])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_reference(key="smith2019other", authors=("Smith",), year=2019, title="Another")  # now 2019a/2019b
+    soup = page_of(client, article)
+    assert [a["href"] for a in soup.select(".article-section a.citation")] == [f"#{original.anchor}"]
+    assert [li["id"] for li in soup.select("#references ~ .reference-list li")] == [original.anchor]
+    # Saving the article again reports the now-ambiguous citation to its author.
+    with pytest.raises(ValidationError, match="matches no reference"):
+        check_citations("As shown (Smith, 2019).", "the section “S”")
+
+
+def test_renaming_a_key_keeps_key_citations_linked(client, library, django_capture_on_commit_callbacks):
+    article = make_article(sections=[("S", "As [@neumann2017] says.")])
+    with django_capture_on_commit_callbacks(execute=True):
+        Reference.objects.filter(key="neumann2017").update(key="neumann2017kinesiology")
+        Reference.objects.get(key="neumann2017kinesiology").save()
+    soup = page_of(client, article)
+    assert soup.select_one(".article-section a.citation")["href"] == "#ref-neumann2017kinesiology"

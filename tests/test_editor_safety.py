@@ -129,3 +129,16 @@ def test_real_images_are_stored_under_a_server_chosen_name(staff_client, setting
     assert "holiday" not in code
     stored = list((settings.MEDIA_ROOT / "markdownx").iterdir())
     assert len(stored) == 1 and stored[0].suffix == f".{extension}"
+
+
+def test_authors_html_cannot_borrow_the_pages_ids_or_classes(client):
+    hostile = (
+        '<a id="references" class="citation" href="https://evil.example">x</a> '
+        '<span class="visually-hidden">hidden</span>'
+    )
+    article = make_article(sections=[("S", hostile)])
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    section = page.select_one(".article-section")
+    link = section.select_one("a[href='https://evil.example']")
+    assert not link.has_attr("id") and not link.has_attr("class")
+    assert not section.select(".visually-hidden") and "hidden" in section.get_text()

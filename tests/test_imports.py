@@ -7,9 +7,16 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, KeyPoint, Section
 from references.models import Contributor, Reference
-from tests.factories import GAIT_SLUG
+from tests.factories import GAIT_SLUG, make_practitioner
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def alex(db):
+    """The practitioner ARTICLE names as its author."""
+    return make_practitioner("Alex Morgan", slug="alex-morgan")
+
 
 VALID_ITEM = {
     "id": "doe2020",
@@ -26,6 +33,7 @@ status: published
 published_at: 2024-01-02T10:00:00+00:00
 key_points:
   - First point
+authors: [alex-morgan]
 ---
 Intro text.
 
@@ -134,8 +142,17 @@ def test_import_article_twice_changes_nothing(tmp_path, capsys):
             ARTICLE.replace("published_at: 2024-01-02T10:00:00+00:00", "published_at: soon"),
             r"line 6, field 'published_at'",
         ),
-        (ARTICLE.replace("## Second section", "# Second section"), r"line 16: use '## '"),
+        (ARTICLE.replace("## Second section", "# Second section"), r"line 17: use '## '"),
         (ARTICLE.replace("Body two.", "As shown (Nobody, 1999)."), r"“\(Nobody, 1999\)” matches no reference"),
+        (ARTICLE.replace("authors: [alex-morgan]", "authors: [nobody]"), r"field 'authors': no practitioner .*nobody"),
+        (ARTICLE.replace("authors: [alex-morgan]\n", ""), r"field 'authors': a published article needs"),
+        (
+            ARTICLE.replace("Body two.", "![](/media/x.png)"),
+            r"section “Second section”: the image “/media/x.png” has no alt",
+        ),
+        (ARTICLE.replace("key_points:", "topics: ['???']\nkey_points:"), r"field 'topics'"),
+        (ARTICLE.replace("  - First point", "  - " + "x" * 301), r"key point 1: field 'text'"),
+        (ARTICLE.replace("## First section", "## " + "h" * 201), r"field 'heading'"),
     ],
 )
 def test_a_broken_article_file_saves_nothing_and_says_where(tmp_path, broken, expected):

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_reference
+from tests.factories import make_article, make_practitioner, make_reference
+from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -125,10 +126,18 @@ def test_section_headings_have_unique_anchors(client):
 
 
 def _article_with(count):
+    """An article with `count` of everything a page shows: sections, key points, citations, authors, topics..."""
     refs = [make_reference(authors=(f"Author{count}x{n}",), year=2000 + n) for n in range(count)]
     sections = [(f"Section {n}", f"Text citing (Author{count}x{n}, {2000 + n}).") for n in range(count)]
     key_points = [f"Point {n}" for n in range(count)]
-    article = make_article(sections=sections, key_points=key_points)
+    authors = [make_practitioner(f"Author {count}-{n}") for n in range(count)]
+    article = make_article(sections=sections, key_points=key_points, authors=authors)
+    article.topics.set(
+        [Topic.objects.create(name=f"Topic {count}-{n}", slug=f"topic-{count}-{n}") for n in range(count)]
+    )
+    article.further_reading.set([make_reference(key=f"further{count}x{n}") for n in range(count)])
+    related = make_article(f"Related to {count}")
+    related.topics.set(article.topics.all())
     assert article.references.count() == len(refs)
     return article
 
@@ -142,4 +151,6 @@ def test_article_page_query_count_does_not_grow_with_content(client):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert BeautifulSoup(response.content, "html.parser").select(".reference-list li").__len__() == 30
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert len(soup.select("#references ~ .reference-list li")) == 30
+    assert len(soup.select("#further-reading ~ .reference-list li")) == 30

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
@@ -12,6 +13,7 @@ from reversion.models import Version
 from articles.models import Article
 from tests.factories import make_article, make_practitioner, make_reference
 from tests.test_admin import ADD_URL, add_form_data, formset
+from tests.test_editor_safety import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -191,9 +193,11 @@ def test_publishing_needs_an_author(editor):
 # Preview
 
 
-def test_preview_of_a_draft_shows_the_public_page_with_a_banner_and_saves_nothing(author):
+def test_preview_of_a_draft_shows_the_public_page_with_a_banner_and_saves_nothing(author, settings):
     data = add_form_data("Previewed", "previewed", timezone.now(), status="draft", authors=[])
     data["_preview"] = "Preview"
+    data["featured_image"] = SimpleUploadedFile("photo.png", image_bytes("PNG"), content_type="image/png")
+    data["featured_image_alt"] = "A foot"
     response = author.post(ADD_URL, data)
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
@@ -203,6 +207,7 @@ def test_preview_of_a_draft_shows_the_public_page_with_a_banner_and_saves_nothin
     assert response["X-Robots-Tag"] == "noindex"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert not Article.objects.filter(slug="previewed").exists()
+    assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*.png"))
 
 
 def test_preview_of_unsaved_changes_to_a_published_article_leaves_it_unchanged(editor, client):
@@ -328,3 +333,75 @@ def test_an_overdue_article_stays_published(client):
 def test_admin_article_form_warns_before_leaving_with_unsaved_changes(editor):
     html = editor.get(ADD_URL).content.decode()
     assert "js/admin-unsaved-changes.js" in html
+
+
+def saved_twice(editor, **first_changes):
+    """A live article saved through the admin twice: revision 1 as made, revision 2 with `first_changes`."""
+    live = make_article("Version one", slug="version-one", authors=[make_practitioner()])
+    assert editor.post(change_url(live), change_data(live)).status_code == 302
+    live.refresh_from_db()
+    assert editor.post(change_url(live), change_data(live, **first_changes)).status_code == 302
+    live.refresh_from_db()
+    first = Version.objects.get_for_object(live).order_by("revision__date_created").first()
+    return live, f"/admin/articles/article/{live.pk}/history/{first.pk}/"
+
+
+def test_an_author_cannot_change_a_published_article_through_history(editor, author, django_user_model):
+    live = make_article("Live", authors=[make_practitioner()], status=Article.Status.DRAFT)
+    assert editor.post(change_url(live), change_data(live)).status_code == 302  # revision 1: a draft
+    live.refresh_from_db()
+    assert editor.post(change_url(live), change_data(live, status="published", title="Live")).status_code == 302
+    live.refresh_from_db()
+    draft_version = Version.objects.get_for_object(live).order_by("revision__date_created").first()
+    url = f"/admin/articles/article/{live.pk}/history/{draft_version.pk}/"
+    assert author.get(url).status_code == 403
+    assert author.post(url, change_data(live, status="draft", title="Hijacked")).status_code == 403
+    live.refresh_from_db()
+    assert (live.title, live.status) == ("Live", Article.Status.PUBLISHED)
+
+
+def test_a_restore_opened_before_someone_elses_save_is_refused(editor):
+    live, revision_url = saved_twice(editor, title="Version two")
+    form = BeautifulSoup(editor.get(revision_url).content, "html.parser")
+    opened = form.select_one("#id_opened_version")["value"]
+    assert opened == str(live.edit_version)
+    assert editor.post(change_url(live), change_data(live, title="Version three")).status_code == 302
+    live.refresh_from_db()
+    restore = change_data(live, title="Version one", opened_version=opened)
+    response = editor.post(revision_url, restore)
+    assert any("Someone else saved this article" in e for e in errors_of(response))
+    live.refresh_from_db()
+    assert live.title == "Version three"
+
+
+def test_restoring_an_old_slug_keeps_the_current_address_working(editor, client):
+    live, revision_url = saved_twice(editor, slug="version-two")
+    form = BeautifulSoup(editor.get(revision_url).content, "html.parser")
+    restore = change_data(live, slug="version-one", opened_version=form.select_one("#id_opened_version")["value"])
+    assert editor.post(revision_url, restore).status_code == 302
+    response = client.get("/articles/version-two/")
+    assert response.status_code == 301 and response["Location"] == "/articles/version-one/"
+
+
+def test_compare_with_bad_revision_ids_is_a_404_not_an_error(editor):
+    live = make_article("Live")
+    assert editor.get(f"/admin/articles/article/{live.pk}/history/compare/?from=abc&to=1").status_code == 404
+
+
+def test_compare_shows_changes_to_authors_topics_slug_and_reviewer(editor):
+    first, second = make_practitioner("Alex Morgan"), make_practitioner("Sam Lee")
+    live = make_article("Live", slug="live", authors=[first])
+    assert editor.post(change_url(live), change_data(live)).status_code == 302
+    live.refresh_from_db()
+    data = change_data(live, slug="live-2", reviewed_by=str(second.pk))
+    data["authorships-0-practitioner"] = str(second.pk)
+    assert editor.post(change_url(live), data).status_code == 302
+    older, newer = Version.objects.get_for_object(live).order_by("revision__date_created")
+    compare = editor.get(f"/admin/articles/article/{live.pk}/history/compare/?from={older.pk}&to={newer.pk}")
+    soup = BeautifulSoup(compare.content, "html.parser")
+    assert [h.get_text() for h in soup.select(".revision-compare h2")] == [
+        "Address (slug)",
+        "Authors",
+        "Clinically reviewed by",
+    ]
+    assert [s.get_text() for s in soup.select(".diff-added")] == ["+ live-2", "+ Sam Lee", "+ Sam Lee"]

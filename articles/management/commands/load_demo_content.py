@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from practitioners.models import Practitioner
+
 DEMO_REFERENCES = settings.BASE_DIR / "references" / "demo" / "references.json"
 DEMO_ARTICLES = settings.BASE_DIR / "articles" / "demo"
 
@@ -12,6 +14,15 @@ class Command(BaseCommand):
     help = "Import the demo references and articles (the gait article and its neighbours). Safe to run again."
 
     def handle(self, *args, **options):
+        # The demo articles' byline. No person is invented: the clinic's team as a whole.
+        Practitioner.objects.get_or_create(
+            slug="the-body-lab-team",
+            defaults={
+                "name": "The Body Lab team",
+                "role": "Clinical team",
+                "bio": "The Body Lab's practitioners write and review these articles together.",
+            },
+        )
         call_command("import_references", str(DEMO_REFERENCES), stdout=self.stdout)
         for path in sorted(Path(DEMO_ARTICLES).glob("*.md")):
             try:
