@@ -35,6 +35,7 @@ class KeyPointInline(admin.TabularInline):
     extra = 0
     fields = ["position", "text"]
     verbose_name = "key point (“This page explains”)"
+    verbose_name_plural = "key points (“This page explains”)"
 
 
 class SectionInline(admin.StackedInline):
@@ -80,7 +81,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 class ArticleAdmin(VersionAdmin):
     form = ArticleForm
     inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
-    list_display = ["title", "status_label", "published_at", "review_label", "updated_at"]
+    list_display = ["title", "status_label", "published_at", "review_label"]
     list_filter = ["status", ReviewDueFilter, "topics"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
@@ -112,13 +113,16 @@ class ArticleAdmin(VersionAdmin):
     ]
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "reversion/articles/article/object_history.html"
+    revision_form_template = "reversion/articles/article/revision_form.html"
 
     class Media:
         js = [
             # Binds the Markdown editor in rows added with "Add another" (markdownx does not).
             "js/markdownx-inlines.js",
+            "js/admin-inline-positions.js",
             "js/admin-unsaved-changes.js",
         ]
+        css = {"all": ["css/admin-editor.css"]}
 
     # Roles: an Author writes drafts; publishing, scheduling and archiving need publish_article.
 
@@ -128,7 +132,7 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.can_publish = self.can_publish(request)
-        form.live_version = getattr(request, "live_article", {}).get("edit_version")
+        form.live_article = getattr(request, "live_article", None)
         if not form.can_publish and "status" in form.base_fields:
             # Offer only "draft"; the field still accepts the others so that a tampered form
             # meets ArticleForm.clean_status and its explanation rather than a bare "invalid choice".
@@ -155,8 +159,21 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("No such article: deleted articles are restored from “Recover deleted articles”.")
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        request.live_article = {"slug": article.slug, "edit_version": article.edit_version}
+        request.live_article = {
+            "slug": article.slug,
+            "edit_version": article.edit_version,
+            "status": article.status,
+            "published_at": article.published_at,
+        }
+        version = Version.objects.filter(pk=version_id).select_related("revision").first()
+        extra_context = {**(extra_context or {}), "version_date": version and version.revision.date_created}
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The concurrency token is bookkeeping, not something a practitioner changed.
+        if "opened_version" in form.changed_data:
+            form.changed_data.remove("opened_version")
+        return super().construct_change_message(request, form, formsets, add)
 
     def save_model(self, request, obj, form, change):
         live = getattr(request, "live_article", None)

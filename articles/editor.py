@@ -42,12 +42,21 @@ def staff_only(view):
 @require_POST
 @staff_only
 def preview(request):
+    citer = Citer(Library.load())
     try:
         # Citations linked as they will be on the page.
-        html = render_markdown(request.POST.get("content", ""), link=Citer(Library.load()).link)
+        html = render_markdown(request.POST.get("content", ""), link=citer.link)
     except TimelineError as error:
-        html = f'<p class="preview-error"><strong>Not saved like this:</strong> {escape(error)}.</p>'
-    return HttpResponse(html)
+        return HttpResponse(problems_html([f"The {error}"]))
+    # What saving would refuse, said now, above the preview.
+    return HttpResponse(problems_html(citer.problems) + html)
+
+
+def problems_html(problems):
+    if not problems:
+        return ""
+    items = "".join(f"<li>{escape(problem)}.</li>" for problem in problems)
+    return f'<div class="preview-problems"><p><strong>Saving will be refused:</strong></p><ul>{items}</ul></div>'
 
 
 class ImageUploadForm(forms.Form):

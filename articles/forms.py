@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from reversion.models import Version
 
 from references.citations import Citer, Library
 
@@ -36,8 +37,9 @@ class ArticleForm(forms.ModelForm):
 
     # Set per request by ArticleAdmin.get_form; the safe default is "may not publish".
     can_publish = False
-    # When a revision is being restored: the live article's edit_version, from before the restore.
-    live_version = None
+    # When a revision is being restored: the live article as it was before the restore
+    # (ArticleAdmin.revision_view): its version, status, publication time and slug.
+    live_article = None
 
     class Meta:
         model = Article
@@ -60,8 +62,12 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        live = self.live_article or {}
         if not self.is_bound or "opened_version" not in self.data:
-            self.initial["opened_version"] = self.live_version or self.instance.edit_version
+            self.initial["opened_version"] = live.get("edit_version") or self.instance.edit_version
+        if live and not self.is_bound:
+            # Restoring brings back the text, not the old status or address.
+            self.initial.update(status=live["status"], published_at=live["published_at"], slug=live["slug"])
 
     def clean_intro(self):
         return check_citations(self.cleaned_data["intro"], "the intro")
@@ -105,16 +111,18 @@ class ArticleForm(forms.ModelForm):
             return opened_on
         current = Article.objects.select_for_update().filter(pk=self.instance.pk).values("edit_version", "updated_at")
         current = current.first()
-        if current and self.live_version is not None:
-            current["edit_version"] = self.live_version  # the database holds the revision being restored
+        if current and self.live_article:
+            current["edit_version"] = self.live_article["edit_version"]  # the database holds the restored copy
         if current and current["edit_version"] != opened_on:
             saved_at = timezone.localtime(current["updated_at"]).strftime("%H:%M on %d %B %Y")
+            last = Version.objects.get_for_object(self.instance).select_related("revision__user").first()
+            who = last.revision.user.get_username() if last and last.revision.user else "someone"
             # A form-wide error: the admin shows it at the top, where it cannot be missed.
             self.add_error(
                 None,
-                f"Someone else saved this article at {saved_at}, after you opened it. Your changes have NOT "
-                "been saved and are still in this form: copy what you need, then reload the page to see "
-                "their version (History shows both).",
+                f"This article was saved again at {saved_at} by {who} (perhaps in another tab), after you "
+                "opened this form. Your changes have NOT been saved and are still in this form: copy what "
+                "you need, then reload the page to see the newer version (History shows both).",
             )
         return opened_on
 

@@ -29,7 +29,9 @@ from .rendering import render_inline, render_markdown
 from .timeline import TimelineError
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
-CITE_CARD = re.compile(r'<span class="cite-card">.*?</span>', re.DOTALL)
+# Left out of the plain text: the full reference beside each citation, and timeline charts
+# (their words repeat the text around them).
+NOT_PLAIN_TEXT = re.compile(r'<span class="cite-card">.*?</span>|<figure class="timeline">.*?</figure>', re.DOTALL)
 
 # Ids the article template uses itself; section anchors must not take them.
 RESERVED_ANCHORS = {"main", "content", "toc", "key-points", "references", "further-reading", "article-nav", "top"}
@@ -79,12 +81,18 @@ class Article(models.Model):
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The end of the article's address, as in /articles/this-part/. Filled in from the title.",
+    )
     subtitle = models.CharField(max_length=300, blank=True)
     summary = models.TextField(
         max_length=400, help_text="One or two plain sentences for the article list and search engines."
     )
-    intro = MarkdownxField(blank=True, help_text="Markdown. Shown before the key points.")
+    intro = MarkdownxField(
+        blank=True, help_text="Markdown, shown before the key points. Cite as (Neumann, 2017) or [@neumann2017]."
+    )
     intro_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -285,8 +293,8 @@ def content_fingerprint(*, published_at, key_points, sections, topics, authors, 
 
 
 def plain_text(fragments):
-    """Readable text of rendered HTML fragments, without the reference cards beside citations."""
-    text = "\n\n".join(CITE_CARD.sub("", fragment) for fragment in fragments)
+    """Readable text of rendered HTML fragments (see NOT_PLAIN_TEXT for what is left out)."""
+    text = "\n\n".join(NOT_PLAIN_TEXT.sub("", fragment) for fragment in fragments)
     return html.unescape(strip_tags(re.sub(r"</(p|li|h2|h3|h4|blockquote)>", "\n", text))).strip()
 
 
@@ -341,7 +349,10 @@ class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
     heading = models.CharField(max_length=200)
-    body = MarkdownxField(help_text="Markdown: paragraphs, - bullet lists, *emphasis*, > pull quotes.")
+    body = MarkdownxField(
+        help_text="Markdown: paragraphs, - bullet lists, *emphasis*, > pull quotes. Cite as (Neumann, 2017), "
+        "[@neumann2017] or [@neumann2017, p. 45]. Drag an image in, then describe it: ![What it shows](…)."
+    )
     body_html = models.TextField(blank=True, editable=False)
     anchor = models.SlugField(max_length=220, blank=True, editable=False)
 

@@ -3,12 +3,13 @@
 import difflib
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from practitioners.models import Practitioner
 from references.models import Reference
 from topics.models import Topic
 
-from .models import ArticleAuthor, KeyPoint, Section
+from .models import Article, ArticleAuthor, KeyPoint, Section
 
 
 def _rows(version, model):
@@ -35,8 +36,8 @@ def snapshot(version):
         "Address (slug)": fields.get("slug", ""),
         "Subtitle": fields.get("subtitle", ""),
         "Summary": fields.get("summary", ""),
-        "Status": fields.get("status", ""),
-        "Publication time": published_at.isoformat() if published_at else "",
+        "Status": Article.Status(fields["status"]).label if fields.get("status") else "",
+        "Publication time": timezone.localtime(published_at).strftime("%-d %B %Y, %H:%M") if published_at else "",
         "Authors": "\n".join(person(row["practitioner_id"]) for row in _rows(version, ArticleAuthor)),
         "Clinically reviewed by": person(fields.get("reviewed_by_id")),
         "Last reviewed": str(fields.get("last_reviewed") or ""),

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 class Practitioner(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The profile's address: /practitioners/<slug>/.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The end of the profile's address, as in /practitioners/this-part/."
+    )
     credentials = models.CharField(max_length=200, blank=True, help_text="For example “MSc, Physiotherapist”.")
     role = models.CharField(max_length=120, blank=True, help_text="For example “Clinical lead”.")
     bio = models.TextField(blank=True, help_text="A short introduction in plain text.")

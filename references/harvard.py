@@ -1,6 +1,6 @@
 """Harvard (Cite Them Right, 12th edition) formatting.
 
-A formatter builds a list of (text, italic) pieces once; `reference_html`
+A formatter builds a list of (text, style) pieces once; `reference_html`
 escapes every piece and `reference_text` joins them plainly, so the two
 outputs can never disagree and no field value reaches HTML unescaped.
 
@@ -13,6 +13,8 @@ import re
 
 from django.utils.html import escape
 
+# A piece's style: False (plain), True (italic) or LINK (a web address, linked in HTML).
+LINK = "link"
 PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*(?:-+|–|—)\s*([^\s\-–—]+)\s*$")
 
 
@@ -146,7 +148,7 @@ def _details(reference, after_title):
 
 
 def pieces(reference):
-    """The entry as (text, italic) pieces; see the module docstring."""
+    """The entry as (text, style) pieces; see the module docstring."""
     names, title = _names_piece(reference), _title_piece(reference)
     if names:
         out = [(names, False), (f" ({reference.year_label}) ", False), title]
@@ -157,13 +159,13 @@ def pieces(reference):
     if not text.endswith("."):
         out.append((".", False))
     if reference.doi:
-        out.append((f" Available at: https://doi.org/{reference.doi}", False))
+        out += [(" Available at: ", False), (f"https://doi.org/{reference.doi}", LINK)]
     elif reference.url:
-        out.append((f" Available at: {reference.url}", False))
+        out += [(" Available at: ", False), (reference.url, LINK)]
         if reference.accessed:
             # The seed's entries end at the URL; with an access date, the entry closes with a full stop.
             out.append((f" {accessed_text(reference.accessed)}.", False))
-    return [(text, italic) for text, italic in out if text]
+    return [(text, style) for text, style in out if text]
 
 
 def reference_text(reference):
@@ -171,7 +173,12 @@ def reference_text(reference):
 
 
 def reference_html(reference):
-    return "".join(f"<i>{escape(text)}</i>" if italic else escape(text) for text, italic in pieces(reference))
+    def html(text, style):
+        if style is LINK and text.startswith(("https://", "http://")):
+            return f'<a href="{escape(text)}">{escape(text)}</a>'
+        return f"<i>{escape(text)}</i>" if style is True else escape(text)
+
+    return "".join(html(text, style) for text, style in pieces(reference))
 
 
 # Particles that stand before a surname but do not decide its place in the list.

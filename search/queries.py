@@ -142,8 +142,13 @@ def marked_headline(headline):
 SIMPLE_FIELDS = ("title", "subtitle", "summary", "search_document")
 
 
+def singular(term):
+    """'knees' -> 'knee', so a plural finds the singular too (substring search finds the plural)."""
+    return term[:-1] if len(term) > 3 and term.endswith("s") and not term.endswith("ss") else term
+
+
 def _simple_search(query):
-    terms = search_terms(query)
+    terms = [singular(term) for term in search_terms(query)]
     if not terms:
         return SearchResults(Article.objects.none(), lambda articles: None)
     queryset = Article.objects.published()

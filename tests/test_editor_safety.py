@@ -142,3 +142,12 @@ def test_authors_html_cannot_borrow_the_pages_ids_or_classes(client):
     link = section.select_one("a[href='https://evil.example']")
     assert not link.has_attr("id") and not link.has_attr("class")
     assert not section.select(".visually-hidden") and "hidden" in section.get_text()
+
+
+def test_preview_says_which_citations_saving_would_refuse(staff_client):
+    html = staff_client.post(PREVIEW, {"content": "Text (Nobody, 1999) and [@missing]."}).content.decode()
+    problems = BeautifulSoup(html, "html.parser").select(".preview-problems li")
+    assert [li.get_text() for li in problems] == [
+        "Unknown reference key “@missing”.",
+        "The citation “(Nobody, 1999)” matches no reference.",
+    ]

@@ -177,3 +177,12 @@ def test_list_is_sorted_by_surname_then_year():
     ]
     ordered = [r.key for r in sorted((fresh(r) for r in refs), key=lambda r: r.sort_key)]
     assert ordered == ["a2002", "a2010", "b1999", "b2001"]
+
+
+def test_web_addresses_and_dois_are_links_in_html():
+    page = entry("webpage", title="Heel pain", url="https://www.nhs.uk/conditions/heel-pain/?a=1&b=2")
+    assert '<a href="https://www.nhs.uk/conditions/heel-pain/?a=1&amp;b=2">' in page.harvard_html()
+    article = entry("article-journal", title="T", container_title="J", volume="1", doi="10.1/x")
+    assert '<a href="https://doi.org/10.1/x">https://doi.org/10.1/x</a>' in article.harvard_html()
+    odd = entry("webpage", title="Odd", url="javascript:alert(1)")
+    assert "<a " not in odd.harvard_html()

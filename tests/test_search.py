@@ -205,3 +205,26 @@ def test_the_search_page_has_one_search_form_with_the_query_in_it(client):
     _, soup = results(client, "heel pain")
     forms = soup.select("form[role=search]")
     assert len(forms) == 1 and forms[0].select_one("input[name=q]")["value"] == "heel pain"
+
+
+def test_a_plural_finds_the_singular(client):
+    make_article("Knee pain explained", sections=[("S", "About the knee.")])
+    soup = BeautifulSoup(client.get("/search/?q=knees").content, "html.parser")
+    assert [a.get_text() for a in soup.select(".search-results h2 a")] == ["Knee pain explained"]
+
+
+def test_timeline_charts_stay_out_of_search_snippets():
+    article = make_article(sections=[("S", "Before.\n\n```timeline\nTendon remodelling | 8–12 weeks\n```\n\nAfter.")])
+    assert "Tendon remodelling" not in article.search_document
+    assert "Before." in article.search_document and "After." in article.search_document
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares the two backends on PostgreSQL")
+@pytest.mark.parametrize("word", ["knee", "tendon", "compensation", "Neumann"])
+def test_both_backends_find_the_same_articles_for_a_single_word(demo_content, word):
+    """The simpler SQLite search runs on PostgreSQL too: for a plain word both find the same articles."""
+    from search.queries import _postgres_search, _simple_search
+
+    full_text = {a.slug for a in _postgres_search(word)[0:50]}
+    simple = {a.slug for a in _simple_search(word)[0:50]}
+    assert full_text == simple and full_text

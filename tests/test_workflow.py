@@ -279,7 +279,7 @@ def test_a_stale_form_cannot_overwrite_a_newer_save(editor, client):
     assert editor.post(change_url(live), first).status_code == 302
     response = editor.post(change_url(live), second)
     assert response.status_code == 200
-    assert any("Someone else saved this article" in e for e in errors_of(response))
+    assert any("was saved again at" in e for e in errors_of(response))
     # The second editor's text is still in the form to recover...
     assert BeautifulSoup(response.content, "html.parser").select_one("#id_title")["value"] == "Second editor's title"
     # ...and the first save stands.
@@ -369,7 +369,7 @@ def test_a_restore_opened_before_someone_elses_save_is_refused(editor):
     live.refresh_from_db()
     restore = change_data(live, title="Version one", opened_version=opened)
     response = editor.post(revision_url, restore)
-    assert any("Someone else saved this article" in e for e in errors_of(response))
+    assert any("was saved again at" in e for e in errors_of(response))
     live.refresh_from_db()
     assert live.title == "Version three"
 
@@ -405,3 +405,35 @@ def test_compare_shows_changes_to_authors_topics_slug_and_reviewer(editor):
         "Clinically reviewed by",
     ]
     assert [s.get_text() for s in soup.select(".diff-added")] == ["+ live-2", "+ Sam Lee", "+ Sam Lee"]
+
+
+def test_restoring_a_draft_revision_keeps_the_live_status_and_address(editor, client):
+    live = make_article(
+        "Drafted text", slug="first-address", status=Article.Status.DRAFT, authors=[make_practitioner()]
+    )
+    assert editor.post(change_url(live), change_data(live)).status_code == 302
+    live.refresh_from_db()
+    published = change_data(live, status="published", slug="live-address", title="Published text")
+    assert editor.post(change_url(live), published).status_code == 302
+    draft_version = Version.objects.get_for_object(live).order_by("revision__date_created").first()
+    form = BeautifulSoup(
+        editor.get(f"/admin/articles/article/{live.pk}/history/{draft_version.pk}/").content, "html.parser"
+    )
+    assert form.select_one("#id_title")["value"] == "Drafted text"
+    assert form.select_one("#id_status option[selected]")["value"] == "published"
+    assert form.select_one("#id_slug")["value"] == "live-address"
+    assert "keeps its current status" in form.get_text()
+
+
+def test_history_names_what_the_practitioner_changed_not_bookkeeping(editor):
+    live = make_article("Live", authors=[make_practitioner()])
+    assert editor.post(change_url(live), change_data(live, title="Renamed")).status_code == 302
+    history = editor.get(f"/admin/articles/article/{live.pk}/history/").content.decode()
+    assert "Changed Title" in history and "opened_version" not in history
+
+
+def test_dashboard_lists_drafts_waiting_for_an_editor(editor):
+    make_article("Waiting draft", status=Article.Status.DRAFT)
+    make_article("Already live")
+    panel = BeautifulSoup(editor.get("/admin/").content, "html.parser").select_one("#drafts-waiting")
+    assert [a.get_text() for a in panel.select("a")] == ["Waiting draft"]

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text="The article's address: /articles/<slug>/.", max_length=200, unique=True)),
+                ('slug', models.SlugField(help_text="The end of the article's address, as in /articles/this-part/. Filled in from the title.", max_length=200, unique=True)),
                 ('subtitle', models.CharField(blank=True, max_length=300)),
                 ('summary', models.TextField(help_text='One or two plain sentences for the article list and search engines.', max_length=400)),
                 ('intro', markdownx.models.MarkdownxField(blank=True, help_text='Markdown. Shown before the key points.')),

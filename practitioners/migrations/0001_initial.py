@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(help_text="The profile's address: /practitioners/<slug>/.", max_length=120, unique=True)),
+                ('slug', models.SlugField(help_text="The end of the profile's address, as in /practitioners/this-part/.", max_length=120, unique=True)),
                 ('credentials', models.CharField(blank=True, help_text='For example “MSc, Physiotherapist”.', max_length=200)),
                 ('role', models.CharField(blank=True, help_text='For example “Clinical lead”.', max_length=120)),
                 ('bio', models.TextField(blank=True, help_text='A short introduction in plain text.')),

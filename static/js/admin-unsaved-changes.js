@@ -1,6 +1,7 @@
 // Warn before leaving an article form with unsaved changes. Saving clears the
 // warning; "Preview" opens a new tab and keeps it, since nothing was saved.
-(function () {
+// Loaded in <head> by the admin's Media, so it waits for the form to exist.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.querySelector("#content-main form");
   if (!form) {
@@ -24,4 +25,4 @@
       event.returnValue = "";
     }
   });
-})();
+});
