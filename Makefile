@@ -8,7 +8,12 @@ PIP := $(VENV)/bin/pip
 # The test suite uses its own settings module; these are only for manage.py calls below.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: run test lint format clean
+# The browser tests (tests/browser) drive Debian's Chromium with Playwright; Playwright's own
+# browser downloads are never used. Without it they are reported as skipped, with the reason.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+.PHONY: run test lint format clean chromium
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +42,19 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Both databases always run; the target fails if either failed.
-test: lint
+# Installs Debian's chromium when missing and running as root (as CI does); otherwise says so.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "$(CHROMIUM) not found: installing Debian's chromium package for the browser tests."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "WARNING: $(CHROMIUM) is missing and this is not root: the browser tests will be SKIPPED."; \
+	  echo "         Install it with: sudo apt-get install chromium"; \
+	fi
+
+# Both databases always run, browser tests included; the target fails if either failed.
+test: lint chromium
 	@status=0; \
 	echo "== Test suite on PostgreSQL (throwaway server) =="; \
 	tests/with-postgres.sh $(VENV)/bin/pytest || status=1; \

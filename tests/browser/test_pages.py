@@ -1,0 +1,105 @@
+"""The public pages in a real browser: accessibility (axe-core), phone widths, and no JavaScript."""
+
+from pathlib import Path
+
+import pytest
+
+from articles.models import Section
+from tests.factories import GAIT_SLUG, GAIT_URL
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": ("/", 200),
+    "gait-article": (GAIT_URL, 200),
+    "topic": ("/topics/gait/", 200),
+    "search": ("/search/?q=knee", 200),
+    "practitioners": ("/practitioners/", 200),
+    "references": ("/references/", 200),
+    "reference-detail": ("/references/neumann2017/", 200),
+    "not-found": ("/no-such-page/", 404),
+}
+
+
+def open_page(page, name):
+    url, status = PAGES[name]
+    response = page.goto(url)
+    assert response.status == status, f"{url} answered {response.status}, expected {status}"
+    return page
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations_and_screenshots(demo_site, page, axe, screenshot, name):
+    open_page(page, name)
+    screenshot(page, name)
+    axe(page, name)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations_in_dark_mode(demo_site, new_page, axe, screenshot, name):
+    """Phones often follow the system's dark mode; site.css has a dark palette whose contrast must hold too."""
+    page = open_page(new_page(color_scheme="dark"), name)
+    screenshot(page, f"{name}-dark", widths=(390,))
+    axe(page, f"{name} (dark)")
+
+
+WIDTHS = "() => ({scroll: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth})"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_horizontal_scroll_at_320px(demo_site, new_page, name):
+    page = open_page(new_page(viewport={"width": 320, "height": 640}), name)
+    widths = page.evaluate(WIDTHS)
+    assert widths["scroll"] <= widths["viewport"], f"{name} scrolls sideways at 320 px: {widths}"
+    # Nor when a link has focus (a tapped citation shows its reference card).
+    links = page.locator("main a[href]")
+    for index in range(links.count()):
+        link = links.nth(index)
+        link.focus()
+        widths = page.evaluate(WIDTHS)
+        assert widths["scroll"] <= widths["viewport"], (
+            f"{name} scrolls sideways at 320 px while {link.inner_text()!r} has focus: {widths}"
+        )
+
+
+def seed_reference_count():
+    """How many entries the seed article's reference list has."""
+    seed = Path(__file__).resolve().parents[1] / "data" / "seed_gait_article.txt"
+    lines = [line.strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lines.index("Previous") - lines.index("References") - 1
+
+
+def test_gait_article_is_readable_without_javascript(demo_site, new_page):
+    page = open_page(new_page(java_script_enabled=False), "gait-article")
+
+    expected = list(
+        Section.objects.filter(article__slug=GAIT_SLUG).order_by("position").values_list("heading", flat=True)
+    )
+    assert len(expected) == 8
+    headings = page.locator("main h2")
+    shown = [text.strip() for text in headings.all_inner_texts()]
+    for heading in expected:
+        assert heading in shown, f"section heading {heading!r} is missing without JavaScript"
+        assert page.locator("main h2", has_text=heading).first.is_visible(), f"{heading!r} is hidden"
+
+    references = page.locator("section.references").filter(has=page.locator("h2#references"))
+    assert references.is_visible(), "the reference list is hidden without JavaScript"
+    entries = references.locator(".reference-list > li")
+    assert entries.count() == seed_reference_count()
+    for index in range(entries.count()):
+        entry = entries.nth(index)
+        assert entry.is_visible() and entry.inner_text().strip(), f"reference {index + 1} is not shown"
+
+
+def test_the_axe_check_does_find_violations(new_page):
+    """The checker itself: a page with known faults must fail it, with a readable message."""
+    from tests.browser.conftest import assert_no_axe_violations
+
+    page = new_page()
+    page.set_content('<html><body><main><img src="data:,"><a href="/x"></a></main></body></html>')
+    with pytest.raises(AssertionError) as failure:
+        assert_no_axe_violations(page, "a faulty page")
+    message = str(failure.value)
+    assert "html-has-lang (serious)" in message
+    assert "image-alt (critical)" in message and "at img:" in message
+    assert "link-name (serious)" in message
