@@ -37,6 +37,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign_roles(apps)
+
+
+def assign_roles(apps):
+    """The two groups and their permissions (which must exist). Also used by tests that empty the database."""
     Group = apps.get_model("auth", "Group")
     author, _ = Group.objects.get_or_create(name="Author")
     author.permissions.set(list(permissions(apps, AUTHOR)))

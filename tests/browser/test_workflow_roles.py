@@ -1,8 +1,10 @@
 """An Author drafts with the live preview, an Editor schedules: the two roles in a real browser."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -11,10 +13,16 @@ from tests.factories import make_practitioner, make_reference
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
-# The live server needs a transactional database, which is emptied after each test; the roles come
-# from a data migration, so ask for the migrated data back (serialized_rollback).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.browser
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def roles(live_server):
+    """The Author and Editor groups. The live server's database is emptied between tests, taking
+    the groups its data migration made; put them back with the migration's own code."""
+    migration = importlib.import_module("articles.migrations.0003_author_and_editor_roles")
+    migration.assign_roles(django_apps)
 
 
 def user_in(django_user_model, role):
