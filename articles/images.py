@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import io
 import posixpath
+import uuid
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -25,6 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.deconstruct import deconstructible
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -273,3 +275,19 @@ def upload_problem(upload):
     if extension not in UPLOAD_EXTENSIONS.get(image.format, ()):
         return "Upload a PNG or JPEG image, named .png, .jpg or .jpeg."
     return None
+
+
+@deconstructible
+class ServerChosenName:
+    """An ImageField's upload_to: a random name of ours in `folder`, keeping only the extension
+    (which the form has checked against the image's real format). The uploader's file name never
+    reaches the disk or a URL."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        return f"{self.folder}/{uuid.uuid4().hex}{posixpath.splitext(filename)[1].lower()}"
+
+    def __eq__(self, other):
+        return isinstance(other, ServerChosenName) and other.folder == self.folder

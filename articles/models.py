@@ -24,7 +24,7 @@ from markdownx.models import MarkdownxField
 from references.citations import Citer, Library
 from references.models import Contributor, Reference
 
-from .images import responsive_images
+from .images import ServerChosenName, responsive_images
 from .rendering import render_inline, render_markdown
 from .timeline import TimelineError
 
@@ -123,7 +123,7 @@ class Article(models.Model):
     last_reviewed = models.DateField(null=True, blank=True, help_text="When the content was last checked clinically.")
     next_review_due = models.DateField(null=True, blank=True, help_text="When it must be checked again.")
     topics = models.ManyToManyField("topics.Topic", related_name="articles", blank=True)
-    featured_image = models.ImageField(upload_to="articles/featured/", blank=True)
+    featured_image = models.ImageField(upload_to=ServerChosenName("articles/featured"), blank=True)
     featured_image_alt = models.CharField(
         "featured image description (alt text)",
         max_length=250,

@@ -1,6 +1,7 @@
 """Images: alt text is required, and stored images get renditions, dimensions and lazy loading."""
 
 import io
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -293,3 +294,13 @@ def test_practitioner_photo_gets_the_same_treatment(settings, client):
         tag = BeautifulSoup(client.get(url).content, "html.parser").select_one("main img")
         assert tag["alt"] == "Alex in the gait lab" and (tag["width"], tag["height"]) == ("1000", "1250")
         assert [c.split()[1] for c in tag["srcset"].split(", ")] == ["480w", "800w", "1000w"]
+
+
+def test_featured_images_and_photos_are_stored_under_names_the_server_chose():
+    from articles.models import Article
+    from practitioners.models import Practitioner
+
+    article_name = Article._meta.get_field("featured_image").generate_filename(None, "My Holiday <x>.PNG")
+    photo_name = Practitioner._meta.get_field("photo").generate_filename(None, "../../etc/passwd.jpg")
+    assert re.fullmatch(r"articles/featured/[0-9a-f]{32}\.png", article_name)
+    assert re.fullmatch(r"practitioners/[0-9a-f]{32}\.jpg", photo_name)

@@ -70,3 +70,23 @@ def test_live_preview_in_intro_and_in_an_added_section_then_save(admin_page, scr
         (1, "Why it matters", "Walking is *a system*, not **one joint**."),
         (2, "Second", "- *two*"),
     ]
+
+
+def test_leaving_a_form_with_unsaved_changes_asks_first(admin_page):
+    page = admin_page
+    page.goto("/admin/articles/article/add/")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.goto("/admin/")  # nothing typed yet: leaves without asking
+    assert asked == []
+    page.goto("/admin/articles/article/add/")
+    page.locator("#id_title").fill("Half-written")
+    page.evaluate("() => { window.location.href = '/admin/'; }")
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.locator("#id_title").input_value() == "Half-written"

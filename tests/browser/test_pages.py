@@ -103,3 +103,19 @@ def test_the_axe_check_does_find_violations(new_page):
     assert "html-has-lang (serious)" in message
     assert "image-alt (critical)" in message and "at img:" in message
     assert "link-name (serious)" in message
+
+
+def test_a_citation_card_opens_on_focus_and_closes_with_escape(demo_site, page):
+    page.goto(GAIT_URL)
+    citation = page.locator(".intro a.citation").first
+    card = page.locator(".intro .cite-card").first
+    assert not card.is_visible()
+    citation.focus()
+    assert card.is_visible()
+    assert "Kinesiology of the Musculoskeletal System" in card.inner_text()
+    page.keyboard.press("Escape")
+    assert not card.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('citation')")  # focus stayed put
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert card.is_visible()  # back on the citation: the card opens again
