@@ -2,6 +2,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+
+from tests.factories import make_reference
 
 DATA = Path(__file__).parent / "data"
 
@@ -10,6 +13,20 @@ DATA = Path(__file__).parent / "data"
 def demo_content(db):
     """The gait article, its two neighbours and the twelve references, as `make run` loads them."""
     call_command("load_demo_content", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def admin_client(django_user_model):
+    """A superuser in the admin, in a client of its own: the `client` fixture stays an anonymous patient."""
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
+    return editor
+
+
+@pytest.fixture
+def neumann(db):
+    """The work that tests.test_admin.add_form_data's intro cites."""
+    return make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology")
 
 
 @pytest.fixture

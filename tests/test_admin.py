@@ -2,13 +2,12 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_practitioner, make_reference
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("neumann")]
 
 ADD_URL = "/admin/articles/article/add/"
 
@@ -52,20 +51,6 @@ def add_form_data(title, slug, when, status="published", sections=None, key_poin
         )
     )
     return data
-
-
-@pytest.fixture(autouse=True)
-def neumann(db):
-    """The work the add form's intro cites."""
-    return make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology")
-
-
-@pytest.fixture
-def admin_client(django_user_model):
-    """Logged in; the `client` fixture stays an anonymous patient."""
-    editor = Client()
-    editor.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
-    return editor
 
 
 def test_add_form_shows_markdown_editor_for_intro_sections_and_new_rows(admin_client):

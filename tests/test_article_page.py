@@ -10,7 +10,6 @@ from articles.models import Article
 from articles.timeline import TimelineError, extract
 from tests.factories import GAIT_URL, make_article
 from tests.test_admin import ADD_URL, add_form_data
-from tests.test_citations import admin_client  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +124,7 @@ def test_malformed_timeline_is_an_error_naming_the_line(block, message):
         extract(f"```timeline\n{block}\n```\n")
 
 
-def test_saving_a_malformed_timeline_is_refused_with_a_clear_error(admin_client):  # noqa: F811
+def test_saving_a_malformed_timeline_is_refused_with_a_clear_error(admin_client, neumann):
     body = "Intro.\n\n```timeline\nMuscle | 4 to 6 weeks\nTendon | soon\n```"
     data = add_form_data("Timeline", "timeline", timezone.now(), sections=[("1", "Adaptation", body)])
     response = admin_client.post(ADD_URL, data)

@@ -4,7 +4,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.test import Client
 
 from articles.forms import check_citations
 from articles.models import Article, Citation
@@ -157,13 +156,6 @@ def test_a_second_work_same_author_and_year_relabels_citations(client, django_ca
 
 
 # Validation in the admin
-
-
-@pytest.fixture
-def admin_client(django_user_model):
-    editor = Client()
-    editor.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
-    return editor
 
 
 def errors_of(response):

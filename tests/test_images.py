@@ -7,7 +7,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
-from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -15,7 +14,7 @@ from articles.forms import ArticleForm
 from articles.images import images_without_alt, responsive_images
 from articles.models import Article
 from articles.rendering import render_markdown
-from tests.factories import make_article, make_practitioner, make_reference
+from tests.factories import make_article, make_practitioner
 from tests.test_admin import ADD_URL, add_form_data
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +37,9 @@ def image_bytes(image_format="PNG", size=(64, 48)):
 
 
 @pytest.fixture
-def admin_client(django_user_model):
-    """Logged in to the admin, with the work add_form_data's intro cites in the library."""
-    make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology")
-    editor = Client()
-    editor.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
-    return editor
+def admin_client(admin_client, neumann):
+    """The conftest's admin client, with the work add_form_data's intro cites in the library."""
+    return admin_client
 
 
 def img(html):

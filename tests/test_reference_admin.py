@@ -51,13 +51,6 @@ UPLOAD = r"""@article{new2021,
 """
 
 
-@pytest.fixture
-def admin_client(django_user_model):
-    editor = Client()
-    editor.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
-    return editor
-
-
 def staff_client(django_user_model, *codenames):
     user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="references", codename__in=codenames))

@@ -11,17 +11,11 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
-from tests.factories import make_article, make_practitioner, make_reference
+from tests.factories import make_article, make_practitioner
 from tests.test_admin import ADD_URL, add_form_data, formset
 from tests.test_editor_safety import image_bytes
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def neumann(db):
-    """The work add_form_data's intro cites."""
-    return make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("neumann")]
 
 
 def login_as(django_user_model, role):
