@@ -1,0 +1,151 @@
+"""Every public page runs a fixed number of SQL queries, however much the site holds.
+
+The pages are measured while one site grows from a few articles to many, each article with more
+authors, topics, cited works and further reading: a page's count must not change as it grows
+(no N+1), and must stay under a ceiling (a new query per page shows up here, not in production).
+Featured images and photos are real files: they cost file reads, never SQL.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article, ArticleAuthor, KeyPoint, Section
+from tests.factories import make_article, make_practitioner, make_reference
+from topics.models import Topic
+
+pytestmark = pytest.mark.django_db
+
+FEATURED_IMAGE = "articles/featured/knee.png"
+PHOTO = "practitioners/alex.png"
+
+# Measured on SQLite and PostgreSQL (the same on both), plus one query of headroom.
+CEILINGS = {
+    "home": 3,
+    "home, page 2": 3,
+    "article": 13,
+    "topic": 4,
+    "topics": 2,
+    "search": 3,
+    "references": 3,
+    "reference": 4,
+    "practitioners": 2,
+    "practitioner": 3,
+    "rss": 4,
+    "atom": 4,
+    "sitemap": 9,
+    "library download": 3,
+    "article's references download": 4,
+}
+
+
+class GrowingSite:
+    """Published articles that all share one practitioner, topic and cited work: the pages under test.
+
+    `grow(articles, each)` adds articles until there are `articles`, and gives every article, the one
+    under test included, `each` authors, topics, cited works, further reading, key points and sections.
+    """
+
+    def __init__(self, media_root):
+        for name in (FEATURED_IMAGE, PHOTO):
+            path = media_root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (64, 48), "white").save(path, "PNG")
+        self.practitioner = make_practitioner("Alex Morgan", photo=PHOTO, photo_alt="Alex, smiling")
+        self.topic = Topic.objects.create(name="Knee", slug="knee")
+        self.reference = make_reference(key="shared2017", authors=("Neumann",), year=2017)
+        self.reviewer = make_practitioner("Sam Reviewer")
+        # Published between its neighbours once there are three articles (the others: 1, 2, 3... days ago).
+        self.article = self.new_article(days_ago=1.5)
+
+    def new_article(self, days_ago):
+        return make_article(
+            summary="Why the knee hurts, and what helps.",
+            sections=(),
+            featured_image=FEATURED_IMAGE,
+            featured_image_alt="A knee",
+            reviewed_by=self.reviewer,
+            days_ago=days_ago,
+            render=False,
+        )
+
+    def grow(self, articles, each):
+        while Article.objects.count() < articles:
+            self.new_article(days_ago=Article.objects.count())
+        for article in Article.objects.all():
+            self.furnish(article, each)
+
+    def furnish(self, article, each):
+        """Top `article` up to `each` of everything a page shows about it, then render it."""
+        for position in range(article.authorships.count(), each):
+            author = self.practitioner if position == 0 else make_practitioner(f"Author {article.pk}-{position}")
+            ArticleAuthor.objects.create(article=article, practitioner=author, position=position)
+        for position in range(article.topics.count(), each):
+            topic = f"{article.pk}-{position}"
+            article.topics.add(
+                self.topic if position == 0 else Topic.objects.create(name=f"Topic {topic}", slug=f"topic-{topic}")
+            )
+        for position in range(article.sections.count(), each):
+            cited = self.reference if position == 0 else make_reference(authors=(f"Writer{article.pk}x{position}",))
+            Section.objects.create(
+                article=article, position=position, heading=f"Part {position}", body=f"[@{cited.key}]"
+            )
+            KeyPoint.objects.create(article=article, position=position, text=f"Point {position}")
+            article.further_reading.add(make_reference())
+        article.render_content()
+
+
+def pages(site):
+    return {
+        "home": reverse("articles:list"),
+        "home, page 2": reverse("articles:list") + "?page=2",
+        "article": site.article.get_absolute_url(),
+        "topic": site.topic.get_absolute_url(),
+        "topics": reverse("topics:list"),
+        "search": reverse("search:search") + "?q=knee",
+        "references": reverse("references:list"),
+        "reference": site.reference.get_absolute_url(),
+        "practitioners": reverse("practitioners:list"),
+        "practitioner": site.practitioner.get_absolute_url(),
+        "rss": reverse("feed-rss"),
+        "atom": reverse("feed-atom"),
+        "sitemap": reverse("sitemap"),
+        "library download": reverse("references:export-library", args=["bib"]),
+        "article's references download": reverse("references:export-article", args=[site.article.slug, "ris"]),
+    }
+
+
+def query_counts(client, urls):
+    counts = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
+        counts[name] = len(queries)
+    return counts
+
+
+def test_every_public_page_runs_as_many_queries_for_a_large_site_as_for_a_small_one(client, settings):
+    site = GrowingSite(settings.MEDIA_ROOT)
+    urls = pages(site)
+    page_two = {"home, page 2": urls.pop("home, page 2")}
+
+    site.grow(articles=3, each=1)
+    small = query_counts(client, urls)
+    site.grow(articles=settings.ARTICLES_PER_PAGE + 1, each=1)  # the smallest site with a page 2
+    small |= query_counts(client, page_two)
+
+    site.grow(articles=30, each=6)
+    large = query_counts(client, urls | page_two)
+
+    assert large == small, "queries per page: a large site (left) against a small one (right)"
+    over = {
+        name: f"{count} queries, ceiling {CEILINGS[name]}" for name, count in large.items() if count > CEILINGS[name]
+    }
+    assert over == {}
+    # The large site's pages do list more than the small one's did.
+    assert len(client.get(urls["reference"]).context["articles"]) == 30
+    assert client.get(urls["search"]).context["result_count"] == 30
+    assert len(client.get(urls["home"] + "?page=2").context["page_obj"].object_list) == 10
