@@ -21,7 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from references.citations import Citer, Library
 
-from .rendering import render_markdown
+from .rendering import MarkdownRefused, render_markdown
 from .timeline import TimelineError
 
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
@@ -48,6 +48,8 @@ def preview(request):
         html = render_markdown(request.POST.get("content", ""), link=citer.link)
     except TimelineError as error:
         return HttpResponse(problems_html([f"The {error}"]))
+    except MarkdownRefused as error:
+        return HttpResponse(problems_html([f"This text cannot be shown or saved: {error}"]))
     # What saving would refuse, said now, above the preview.
     return HttpResponse(problems_html(citer.problems) + html)
 

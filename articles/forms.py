@@ -9,7 +9,7 @@ from references.citations import Citer, Library
 
 from .images import images_without_alt, upload_problem
 from .models import Article, KeyPoint, Section
-from .rendering import render_inline, render_markdown
+from .rendering import MarkdownRefused, render_inline, render_markdown
 from .timeline import TimelineError
 
 
@@ -24,6 +24,8 @@ def check_citations(markdown_text, where, inline=False):
         (render_inline if inline else render_markdown)(markdown_text, link=lambda html: citer.link(html, where))
     except TimelineError as error:
         raise ValidationError(f"In {where}, the {error}.") from error
+    except MarkdownRefused as error:
+        raise ValidationError(f"This cannot be saved as it is: {error}.") from error
     if citer.problems:
         raise ValidationError(
             [f"{problem}. Add it to the reference library or correct it." for problem in citer.problems]

@@ -31,7 +31,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .rendering import ALLOWED_ATTRIBUTES, MARKDOWN_EXTENSIONS
+from .rendering import ALLOWED_ATTRIBUTES, MARKDOWN_EXTENSIONS, MarkdownRefused, check_renderable
 
 RENDITION_WIDTHS = (480, 800, 1200)
 RENDITIONS_FOLDER = "renditions"
@@ -91,6 +91,10 @@ def images_without_alt(markdown_text):
     (`![][ref]`) and raw HTML `<img>` images are all found exactly as the page
     will show them, and code samples that merely mention an image are not.
     """
+    try:
+        check_renderable(markdown_text)
+    except MarkdownRefused:
+        return []  # the renderer refuses this text, with its reason, wherever it is saved
     html = markdown.markdown(markdown_text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
     sources = []
     for _start, _end, attributes in _ImageTags(html).images:

@@ -39,6 +39,7 @@ from topics.models import Topic
 
 from .images import images_without_alt
 from .models import CONTENT_FIELDS, Article, ArticleAuthor, KeyPoint, Section, content_fingerprint
+from .rendering import MarkdownRefused
 from .timeline import TimelineError
 
 REQUIRED = ["title", "slug", "summary", "status", "published_at"]
@@ -215,7 +216,7 @@ def import_article(parsed, force=False, library=None):
         )
         try:
             problems = article.render_content(library or Library.load())
-        except TimelineError as error:
+        except (TimelineError, MarkdownRefused) as error:
             raise ImportProblem(f"{parsed.source}: {error}") from error
         if problems:
             raise ImportProblem(f"{parsed.source}: " + "; ".join(problems))

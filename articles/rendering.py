@@ -41,12 +41,31 @@ def sanitize(html, attributes=ALLOWED_ATTRIBUTES):
     )
 
 
+# Python-Markdown slows down with the square of unclosed "[" (its issue 798): thousands take
+# seconds, a hundred thousand hang a worker. Real articles are far below both limits.
+MAX_LENGTH = 30_000
+MAX_OPEN_BRACKETS = 1_000
+
+
+class MarkdownRefused(ValueError):
+    """Markdown too long or too odd to render safely; the message says why."""
+
+
+def check_renderable(text):
+    if len(text or "") > MAX_LENGTH:
+        raise MarkdownRefused(f"it is longer than {MAX_LENGTH:,} characters: split it into more sections")
+    if (text or "").count("[") > MAX_OPEN_BRACKETS:
+        raise MarkdownRefused(f"it has more than {MAX_OPEN_BRACKETS:,} “[” characters")
+
+
 def render_markdown(text, link=None):
     """Markdown source -> sanitized HTML; markdownx's preview function too.
 
     `link`, if given, takes sanitized HTML and returns it with citations linked.
-    Raises timeline.TimelineError for a malformed ```timeline block.
+    Raises timeline.TimelineError for a malformed ```timeline block, MarkdownRefused
+    for text too long or odd to render.
     """
+    check_renderable(text)
     text, charts = timeline.extract(text or "")
     html = sanitize(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
     if link:
@@ -56,6 +75,7 @@ def render_markdown(text, link=None):
 
 def render_inline(text, link=None):
     """One line of Markdown (a key point) without the paragraph around it."""
+    check_renderable(text)
     html = sanitize(markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bodylab.middleware.RefuseNulInAdminRequests",
 ]
 
 ROOT_URLCONF = "bodylab.urls"

@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from articles.images import cached_picture
+from bodylab.admin_actions import CheckedSelectionMixin
 
 from .forms import PractitionerForm
 from .models import Practitioner
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
+class PractitionerAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     form = PractitionerForm
     list_display = ["name", "credentials", "role", "position"]
     list_editable = ["position"]

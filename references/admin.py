@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from bodylab.admin_actions import CheckedSelectionMixin
+
 from . import harvard, views
 from .duplicates import likely_duplicates
 from .errors import ImportProblem
@@ -88,7 +90,7 @@ class ContributorInline(admin.TabularInline):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     inlines = [ContributorInline]
     list_display = ["key", "authors_and_year", "title", "kind", "cited_in"]
     list_filter = ["kind", "year"]

@@ -7,6 +7,7 @@ where "where" names the entry in error messages. `references.importing` saves re
 
 import datetime
 import json
+import re
 
 from .errors import ImportProblem
 
@@ -88,18 +89,45 @@ def record_from_csl(entry, number):
     return {"fields": fields, "contributors": contributors, "where": where}
 
 
+NON_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _holds_non_text(value):
+    """Whether a string in the decoded JSON `value` has a NUL or a lone surrogate, which JSON's
+    \\u escapes can make: no database stores them and no page can be encoded with them."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if NON_TEXT.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
 def parse(text, source="input"):
     """CSL-JSON text -> records. Errors name the line (syntax) or entry and field."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportProblem(f"{source}: line {error.lineno}, column {error.colno}: {error.msg}") from error
+    except RecursionError as error:
+        raise ImportProblem(f"{source}: lists or objects nested too deeply to be CSL-JSON") from error
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
         raise ImportProblem(f"{source}: expected a list of CSL-JSON items")
     records = []
     for number, entry in enumerate(data, start=1):
+        if _holds_non_text(entry):
+            # Before anything quotes the entry: its own id may be what holds the character.
+            raise ImportProblem(
+                f"{source}: entry {number}: a \\u0000 or unpaired \\ud800–\\udfff escape, which is not text"
+            )
         try:
             records.append(record_from_csl(entry, number))
         except ImportProblem as problem:

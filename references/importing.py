@@ -49,6 +49,10 @@ def detect_format(text):
 
 def parse(text, fmt, source="input"):
     """Text in one of FORMATS -> records; raises ImportProblem naming the line at fault."""
+    if "\x00" in text:
+        # No export has NUL characters, and PostgreSQL refuses them in any query or value.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportProblem(f"{source}: line {line}: a NUL character, so this is not a text export")
     return FORMATS[fmt][1](text, source=source)
 
 

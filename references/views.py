@@ -1,11 +1,12 @@
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from articles.models import Article
 
 from . import bibtex, csl, ris
-from .models import Reference
+from .models import Reference, key_validator
 
 # Download format (also the file extension) -> (writer, content type).
 EXPORTS = {
@@ -21,6 +22,11 @@ def reference_list(request):
 
 
 def reference_detail(request, key):
+    try:
+        # A key no reference can have is not looked up: PostgreSQL refuses one with a NUL byte (a 500).
+        key_validator(key)
+    except ValidationError:
+        raise Http404("No reference has this key.") from None
     reference = get_object_or_404(Reference.objects.with_contributors(), key=key)
     articles = reference.articles.published()
     return render(request, "references/reference_detail.html", {"reference": reference, "articles": articles})

@@ -5,8 +5,10 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
+from articles.models import Article
 from articles.rendering import render_markdown
 from tests.factories import make_article
 
@@ -151,3 +153,15 @@ def test_preview_says_which_citations_saving_would_refuse(staff_client):
         "Unknown reference key “@missing”.",
         "The citation “(Nobody, 1999)” matches no reference.",
     ]
+
+
+@pytest.mark.parametrize("text", ["[" * 5000, "x" * 40_000])
+def test_markdown_too_long_or_too_odd_is_refused_quickly_not_rendered(staff_client, admin_client, neumann, text):
+    from tests.test_admin import ADD_URL, add_form_data
+
+    preview = staff_client.post(PREVIEW, {"content": text}).content.decode()
+    assert "cannot be shown or saved" in preview
+    data = add_form_data("Odd", "odd", timezone.now(), sections=[("1", "Heading", text)])
+    response = admin_client.post(ADD_URL, data)
+    assert "This cannot be saved as it is" in response.content.decode()
+    assert not Article.objects.filter(slug="odd").exists()

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from bodylab.admin_actions import CheckedSelectionMixin
+
 from .models import Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
