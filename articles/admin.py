@@ -26,7 +26,8 @@ from .views import never_cache_private, render_article
 PUBLISH_PERMISSION = "articles.publish_article"
 
 # What a revision keeps: the article with its rows. Citations and HTML are derived and
-# re-rendered on restore; the edit version is the concurrency guard and must not go back in time.
+# re-rendered on restore. The edit version is left out: a restore is checked against the live
+# article's version instead (see revision_view).
 reversion.register(KeyPoint)
 reversion.register(Section)
 reversion.register(ArticleAuthor)
