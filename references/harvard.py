@@ -147,13 +147,17 @@ def _details(reference, after_title):
     return [(separator + " ".join(r for r in rest if r), False)] if any(rest) else []
 
 
-def pieces(reference):
-    """The entry as (text, style) pieces; see the module docstring."""
+def pieces(reference, year_suffix=""):
+    """The entry as (text, style) pieces; see the module docstring.
+
+    `year_suffix` is the letter this work has in one article's reference list (2019a, 2019b).
+    """
     names, title = _names_piece(reference), _title_piece(reference)
+    year = year_label(reference.year, year_suffix)
     if names:
-        out = [(names, False), (f" ({reference.year_label}) ", False), title]
+        out = [(names, False), (f" ({year}) ", False), title]
     else:  # no author or editor: the title leads, then the year
-        out = [title, (f" ({reference.year_label})", False)]
+        out = [title, (f" ({year})", False)]
     out += _details(reference, after_title=bool(names))
     text = "".join(t for t, _ in out)
     if not text.endswith("."):
@@ -168,17 +172,17 @@ def pieces(reference):
     return [(text, style) for text, style in out if text]
 
 
-def reference_text(reference):
-    return "".join(text for text, _ in pieces(reference))
+def reference_text(reference, year_suffix=""):
+    return "".join(text for text, _ in pieces(reference, year_suffix))
 
 
-def reference_html(reference):
+def reference_html(reference, year_suffix=""):
     def html(text, style):
         if style is LINK and text.startswith(("https://", "http://")):
             return f'<a href="{escape(text)}">{escape(text)}</a>'
         return f"<i>{escape(text)}</i>" if style is True else escape(text)
 
-    return "".join(html(text, style) for text, style in pieces(reference))
+    return "".join(html(text, style) for text, style in pieces(reference, year_suffix))
 
 
 # Particles that stand before a surname but do not decide its place in the list.

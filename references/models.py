@@ -25,25 +25,6 @@ class ReferenceQuerySet(models.QuerySet):
             Prefetch("contributors", queryset=Contributor.objects.order_by("role", "position", "pk"))
         )
 
-    def assign_year_suffixes(self):
-        """Give works cited alike ('Smith, 2019') the suffixes a, b, ... in reference-list order.
-
-        Suffixes are library-wide, so a work reads the same on every page and
-        in every article. Returns the references whose suffix changed.
-        """
-        groups = {}
-        for reference in sorted(Reference.objects.with_contributors(), key=lambda ref: ref.sort_key):
-            groups.setdefault((reference.citation_label.casefold(), reference.year), []).append(reference)
-        changed = []
-        for group in groups.values():
-            for number, reference in enumerate(group):
-                suffix = "abcdefghijklmnopqrstuvwxyz"[number % 26] if len(group) > 1 else ""
-                if reference.year_suffix != suffix:
-                    reference.year_suffix = suffix
-                    changed.append(reference)
-        Reference.objects.bulk_update(changed, ["year_suffix"])
-        return changed
-
 
 class Reference(models.Model):
     class Kind(models.TextChoices):
@@ -79,7 +60,6 @@ class Reference(models.Model):
         "DOI", max_length=200, blank=True, help_text="Only the DOI, for example 10.1111/j.1600-0838.2009.00986.x"
     )
     accessed = models.DateField(null=True, blank=True, help_text="When a web page was read.")
-    year_suffix = models.CharField(max_length=2, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,13 +94,14 @@ class Reference(models.Model):
 
     @property
     def year_label(self):
-        return harvard.year_label(self.year, self.year_suffix)
+        """The year alone: letters (2019a, 2019b) belong to one article's reference list, not to the work."""
+        return harvard.year_label(self.year)
 
-    def harvard_html(self):
-        return harvard.reference_html(self)
+    def harvard_html(self, year_suffix=""):
+        return harvard.reference_html(self, year_suffix)
 
-    def harvard_text(self):
-        return harvard.reference_text(self)
+    def harvard_text(self, year_suffix=""):
+        return harvard.reference_text(self, year_suffix)
 
     @property
     def sort_key(self):

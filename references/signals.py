@@ -1,8 +1,7 @@
 """Keeping what depends on the library current when references change.
 
-Whenever a reference or one of its contributors is saved or deleted, the
-library's year suffixes are recomputed and `library_changed` is sent once the
-transaction commits, naming the references concerned. Articles listen to it to
+Whenever a reference or one of its contributors is saved or deleted,
+`library_changed` is sent once the transaction commits, naming the references concerned. Articles listen to it to
 re-render their citations (see articles.signals).
 """
 
@@ -14,7 +13,7 @@ from django.dispatch import Signal, receiver
 
 from .models import Contributor, Reference
 
-# Sent with `pks`: the references saved, deleted or given a new year suffix.
+# Sent with `pks`: the references saved or deleted.
 library_changed = Signal()
 
 # References changed in this thread's transactions not yet committed, shared by
@@ -29,8 +28,7 @@ def _pending():
 
 
 def refresh(pks):
-    relabelled = Reference.objects.assign_year_suffixes()
-    library_changed.send(sender=Reference, pks=set(pks) | {ref.pk for ref in relabelled})
+    library_changed.send(sender=Reference, pks=set(pks))
 
 
 def _flush():
