@@ -29,6 +29,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo_content
+	DEBUG=1 $(PY) manage.py render_articles
 	DEBUG=1 $(PY) manage.py ensure_admin
 	@echo "Serving The Body Lab on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

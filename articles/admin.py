@@ -211,10 +211,15 @@ class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
             return format_html('<strong class="review-overdue">Overdue since {}</strong>', article.next_review_due)
         return article.next_review_due
 
+    def _create_formsets(self, request, obj, change):
+        """The rows' formsets, hung on the article too: ArticleForm renders the article with them."""
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        obj.content_formsets = {formset.model: formset for formset in formsets}
+        return formsets, inline_instances
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        for problem in form.instance.render_content():
-            messages.warning(request, f"{problem}: it is shown unlinked.")
+        form.instance.store_rendering(*form.rendering)  # rendered once, when the form was validated
         if form.instance.featured_image:
             cached_picture(form.instance.featured_image.name)  # make its renditions now, not for the first reader
         if form.instance.review_overdue:
@@ -244,9 +249,8 @@ class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
             # Uploaded files are left out: a preview must not write to MEDIA_ROOT. A new featured
             # image shows once the article is saved.
             form = self.get_form(request, obj, change=obj is not None)(request.POST, {}, instance=obj)
-            valid = form.is_valid()
-            formsets, _ = self._create_formsets(request, form.instance if valid else obj, change=obj is not None)
-            if not (valid and all(formset.is_valid() for formset in formsets)):
+            formsets, _ = self._create_formsets(request, form.instance, change=obj is not None)
+            if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):
                 errors = [str(e) for e in form.non_field_errors()] + [
                     f"{form.fields[name].label}: {' '.join(errs)}"
                     for name, errs in form.errors.items()
@@ -260,7 +264,7 @@ class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
             article = form.save()
             for formset in formsets:
                 formset.save()
-            article.render_content()
+            article.store_rendering(*form.rendering)
             article = Article.objects.for_page().get(pk=article.pk)
             response = render_article(request, article, preview=True)
             transaction.set_rollback(True)  # nothing of the preview is kept

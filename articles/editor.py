@@ -19,10 +19,8 @@ from django.utils.html import escape
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
-from references.citations import Citer, Library
-
-from .rendering import MarkdownRefused, render_markdown
-from .timeline import TimelineError
+from content import pipeline
+from references.citations import Library
 
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
@@ -42,16 +40,14 @@ def staff_only(view):
 @require_POST
 @staff_only
 def preview(request):
-    citer = Citer(Library.load())
-    try:
-        # Citations linked as they will be on the page.
-        html = render_markdown(request.POST.get("content", ""), link=citer.link)
-    except TimelineError as error:
-        return HttpResponse(problems_html([f"The {error}"]))
-    except MarkdownRefused as error:
-        return HttpResponse(problems_html([f"This text cannot be shown or saved: {error}"]))
-    # What saving would refuse, said now, above the preview.
-    return HttpResponse(problems_html(citer.problems) + html)
+    """The text as the page will show it, citations linked, with what saving would refuse said above it."""
+    return HttpResponse(markdownify(request.POST.get("content", "")))
+
+
+def markdownify(text):
+    """markdownx's preview function (MARKDOWNX_MARKDOWNIFY_FUNCTION): one field through the content pipeline."""
+    document = pipeline.render([pipeline.Source(text, "this text")], Library.load())
+    return problems_html([problem.message for problem in document.problems]) + document.html[0]
 
 
 def problems_html(problems):

@@ -1,36 +1,16 @@
-"""Admin forms that refuse citations the library cannot resolve, naming where they are."""
+"""Admin forms for articles. The article form renders the whole article once, as it would be saved,
+and refuses what the content pipeline reports (citations it cannot resolve, images without alt
+text, broken timelines), each on the field where it was typed."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from reversion.models import Version
 
-from references.citations import Citer, Library
+from references.citations import Library
 
-from .images import images_without_alt, upload_problem
+from .images import upload_problem
 from .models import Article, KeyPoint, Section
-from .rendering import MarkdownRefused, render_inline, render_markdown
-from .timeline import TimelineError
-
-
-def missing_alt_message(source):
-    return f"The image “{source}” has no alt text: describe it, as in ![What the image shows]({source})."
-
-
-def check_citations(markdown_text, where, inline=False):
-    """Raise ValidationError listing every unknown or ambiguous citation (or broken timeline) in `markdown_text`."""
-    citer = Citer(Library.load())
-    try:
-        (render_inline if inline else render_markdown)(markdown_text, link=lambda html: citer.link(html, where))
-    except TimelineError as error:
-        raise ValidationError(f"In {where}, the {error}.") from error
-    except MarkdownRefused as error:
-        raise ValidationError(f"This cannot be saved as it is: {error}.") from error
-    if citer.problems:
-        raise ValidationError(
-            [f"{problem}. Add it to the reference library or correct it." for problem in citer.problems]
-        )
-    return markdown_text
 
 
 class ArticleForm(forms.ModelForm):
@@ -71,14 +51,9 @@ class ArticleForm(forms.ModelForm):
             # Restoring brings back the text, not the old status or address.
             self.initial.update(status=live["status"], published_at=live["published_at"], slug=live["slug"])
 
-    def clean_intro(self):
-        return check_citations(self.cleaned_data["intro"], "the intro")
-
     def clean(self):
-        """Every image has alt text: images in the intro, and the featured image (where the form shows it)."""
+        """The featured image (where the form shows it) is a PNG or JPEG and has alt text."""
         cleaned_data = super().clean()
-        for source in images_without_alt(cleaned_data.get("intro") or ""):
-            self.add_error("intro", missing_alt_message(source))
         if "featured_image" in self.fields:
             image = cleaned_data.get("featured_image")
             problem = upload_problem(image)
@@ -92,6 +67,45 @@ class ArticleForm(forms.ModelForm):
                     "Describe the featured image: alt text is required with an image.",
                 )
         return cleaned_data
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the cleaned values
+        self.render_content()
+
+    def render_content(self):
+        """Render the article with the rows its inline forms hold; keep the result for the save.
+
+        The rows come from the formsets ArticleAdmin hangs on the instance (`content_formsets`),
+        or from the database when the form is used on its own. Every problem goes to the field
+        it was found in. The library is loaded once, here, for validation and save alike.
+        """
+        formsets = getattr(self.instance, "content_formsets", None)
+        if formsets is None:
+            saved = self.instance.pk is not None
+            key_points = [(None, row) for row in self.instance.key_points.all()] if saved else []
+            sections = [(None, row) for row in self.instance.sections.all()] if saved else []
+        else:
+            key_points, sections = (_rows(formsets.get(model)) for model in (KeyPoint, Section))
+        library = Library.load()
+        further_reading = [library.by_pk[ref.pk] for ref in self.cleaned_data.get("further_reading") or []]
+        document = self.instance.render(library, [row for _, row in key_points], [row for _, row in sections],
+                                        further_reading)  # fmt: skip
+        targets = [
+            (self, "intro"),
+            *((form, "text") for form, _ in key_points),
+            *((form, "body") for form, _ in sections),
+        ]
+        for problem in document.problems:
+            form, name = targets[problem.field]
+            message = f"{problem}."
+            if form is None:
+                self.add_error(None, message)
+            elif name in form.fields:
+                form.add_error(name, message)
+            else:
+                form.add_error(None, message)
+        self.rendering = (document, [row for _, row in key_points], [row for _, row in sections])
+        self.instance.rendered_by_form = True  # its further reading is saved next: no need to render again
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -129,28 +143,29 @@ class ArticleForm(forms.ModelForm):
         return opened_on
 
 
+def _rows(formset):
+    """(form, row) for each row a formset will keep, in page order; its rows are cleaned first."""
+    if formset is None:
+        return []
+    formset.is_valid()
+    kept = [
+        form
+        for form in formset.forms
+        if form.is_valid()
+        and not form.cleaned_data.get("DELETE")
+        and (form.instance.pk is not None or form.has_changed())
+    ]
+    kept.sort(key=lambda form: form.cleaned_data.get("position") or 0)
+    return [(form, form.instance) for form in kept]
+
+
 class KeyPointForm(forms.ModelForm):
     class Meta:
         model = KeyPoint
         fields = ["position", "text"]
-
-    def clean_text(self):
-        text = self.cleaned_data["text"]
-        missing = images_without_alt(text)
-        if missing:
-            raise ValidationError([missing_alt_message(source) for source in missing])
-        return check_citations(text, f"the key point “{text}”", inline=True)
 
 
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["position", "heading", "body"]
-
-    def clean_body(self):
-        heading = self.cleaned_data.get("heading") or "without a heading"
-        body = self.cleaned_data["body"]
-        missing = images_without_alt(body)
-        if missing:
-            raise ValidationError([missing_alt_message(source) for source in missing])
-        return check_citations(body, f"the section “{heading}”")

@@ -2,7 +2,7 @@
 
 Practitioners drop PNG or JPEG images into the editor (articles/editor.py stores
 them in default_storage) and upload featured images and profile photos. Every
-image needs alt text; the admin forms refuse an image without it.
+image needs alt text; the content pipeline (content.pipeline) reports an image without it.
 
 When an article is saved, `responsive_images()` gives each image stored in
 MEDIA_ROOT smaller copies ("renditions", made once and reused) and rewrites its
@@ -20,7 +20,6 @@ import uuid
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-import markdown
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
@@ -31,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .rendering import ALLOWED_ATTRIBUTES, MARKDOWN_EXTENSIONS, MarkdownRefused, check_renderable
+from content.sanitize import ALLOWED_ATTRIBUTES
 
 RENDITION_WIDTHS = (480, 800, 1200)
 RENDITIONS_FOLDER = "renditions"
@@ -57,7 +56,7 @@ CACHE_SECONDS = 24 * 60 * 60
 UNREADABLE = "unreadable"  # cached for files that are not images, so they are not reopened on every request
 
 
-# --- The alt-text rule -------------------------------------------------------------------------------------------
+# --- Image tags in rendered HTML ---------------------------------------------------------------------------------
 
 
 class _ImageTags(HTMLParser):
@@ -82,27 +81,6 @@ class _ImageTags(HTMLParser):
             self.images.append((start, start + len(self.get_starttag_text()), attributes))
 
     handle_startendtag = handle_starttag
-
-
-def images_without_alt(markdown_text):
-    """The sources of Markdown/HTML images in `markdown_text` that have empty alt text.
-
-    The Markdown is rendered first, so inline (`![](url)`), reference-style
-    (`![][ref]`) and raw HTML `<img>` images are all found exactly as the page
-    will show them, and code samples that merely mention an image are not.
-    """
-    try:
-        check_renderable(markdown_text)
-    except MarkdownRefused:
-        return []  # the renderer refuses this text, with its reason, wherever it is saved
-    html = markdown.markdown(markdown_text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    sources = []
-    for _start, _end, attributes in _ImageTags(html).images:
-        if not (attributes.get("alt") or "").strip():
-            source = attributes.get("src") or ""
-            if source not in sources:
-                sources.append(source)
-    return sources
 
 
 # --- Renditions --------------------------------------------------------------------------------------------------
@@ -198,7 +176,7 @@ def img_tag(attributes):
 def responsive_images(html):
     """Give <img> tags in rendered HTML width, height, lazy loading and a srcset of renditions.
 
-    `html` is sanitized HTML (rendering.sanitize). Images stored in MEDIA_ROOT
+    `html` is sanitized HTML (content.sanitize). Images stored in MEDIA_ROOT
     get renditions and the original's width and height; others (external URLs,
     missing or unreadable files) only gain loading="lazy". Each rewritten tag is
     built here, from the sanitizer's allowed attributes, with escaped values.

@@ -1,8 +1,9 @@
 """Articles: what patients read and practitioners write.
 
 An Article has an intro, ordered key points and ordered sections, all written
-in Markdown. `Article.render_content()` turns them into sanitized HTML with
-linked citations once, when the article is saved; requests only read the
+in Markdown. `Article.render()` turns them into sanitized HTML with linked
+citations and the reference list (through content.pipeline), once, when the
+article is saved; `store_rendering()` keeps the result. Requests only read the
 stored HTML.
 """
 
@@ -21,12 +22,11 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from references.citations import Citer, Library
+from content import pipeline
+from references.citations import Library
 from references.models import Contributor, Reference
 
 from .images import ServerChosenName, responsive_images
-from .rendering import render_inline, render_markdown
-from .timeline import TimelineError
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
 # Left out of the plain text: the full reference beside each citation, and timeline charts
@@ -94,6 +94,10 @@ class Article(models.Model):
         blank=True, help_text="Markdown, shown before the key points. Cite as (Neumann, 2017) or [@neumann2017]."
     )
     intro_html = models.TextField(blank=True, editable=False)
+    # The reference list and further reading as the page shows them, with this article's year
+    # letters: rendered with the text, and again whenever a work listed in them changes.
+    references_html = models.TextField(blank=True, editable=False)
+    further_reading_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publication date and time",
@@ -137,7 +141,7 @@ class Article(models.Model):
     # restored): a form opened before someone else's save cannot overwrite it.
     edit_version = models.BigIntegerField(default=0, editable=False)
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    # Each citation as written -> the reference id it last resolved to (see Citer).
+    # Each citation as written -> the reference id it last resolved to (content.pipeline.Document.pins).
     citation_pins = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -200,47 +204,43 @@ class Article(models.Model):
         later = Q(published_at__gt=self.published_at) | Q(published_at=self.published_at, pk__gt=self.pk)
         return Article.objects.published().filter(later).order_by("published_at", "pk").first()
 
-    def reference_list(self):
-        """The article's citations (a reference and how often it is cited), in reference-list order."""
-        return sorted(self.citations.all(), key=lambda citation: citation.reference.sort_key)
+    def cited_works(self):
+        """The works the article cites, in reference-list order."""
+        return sorted((citation.reference for citation in self.citations.all()), key=lambda ref: ref.sort_key)
 
-    def further_reading_list(self):
-        """Further reading not also cited, in reference-list order."""
-        cited = {citation.reference_id for citation in self.citations.all()}
-        return sorted((r for r in self.further_reading.all() if r.pk not in cited), key=lambda ref: ref.sort_key)
+    def content_sources(self, key_points, sections):
+        """The Markdown fields in page order, for content.pipeline."""
+        return [
+            pipeline.Source(self.intro, "the intro"),
+            *(pipeline.Source(p.text, f"key point {n}", inline=True) for n, p in enumerate(key_points, start=1)),
+            *(pipeline.Source(s.body, f"the section “{s.heading}”") for s in sections),
+        ]
 
-    @transaction.atomic
-    def render_content(self, library=None):
-        """Render intro, key points and sections to HTML, link citations, record what is cited.
+    def render(self, library, key_points, sections, further_reading):
+        """Render the article into its derived fields, in memory, and return the pipeline's Document.
 
-        Call after the key points and sections are saved. Returns the citation
-        problems found (unknown or ambiguous citations): they stay unlinked,
-        unless they resolved before, when they keep linking to that work (see
-        references.citations.Citer).
+        `key_points` and `sections` are the rows in page order (saved or not: the admin renders
+        its forms' rows before saving them). Nothing is written: see `store_rendering`.
+        Citations that cannot be resolved are in `document.problems`; they stay unlinked, unless
+        they resolved before, when they keep linking to that work (see `citation_pins`).
         """
-        citer = Citer(library or Library.load(), pins={k: v for k, v in self.citation_pins.items()})
-
-        def render(markup, where, inline=False):
-            try:
-                html = (render_inline if inline else render_markdown)(markup, link=lambda h: citer.link(h, where))
-            except TimelineError as error:
-                raise TimelineError(f"in {where}, the {error}") from error
-            return responsive_images(html)
-
-        self.intro_html = render(self.intro, "the intro")
-        key_points = list(self.key_points.all())
-        for number, point in enumerate(key_points, start=1):
-            point.text_html = render(point.text, f"key point {number}", inline=True)
-        sections = list(self.sections.all())
+        document = pipeline.render(
+            self.content_sources(key_points, sections), library, self.citation_pins, further_reading
+        )
+        html = [responsive_images(part) for part in document.html]
+        self.intro_html = html[0]
+        for point, point_html in zip(key_points, html[1:], strict=False):
+            point.text_html = point_html
         taken = set(RESERVED_ANCHORS)
-        for section in sections:
+        for section, body_html in zip(sections, html[1 + len(key_points) :], strict=True):
             section.anchor = unique_anchor(section.heading, taken)
-            section.body_html = render(section.body, f"the section “{section.heading}”")
+            section.body_html = body_html
         for point in key_points:
             section = section_announced_by(point.text, sections)
             if section and "<a " not in point.text_html:
                 point.text_html = f'<a href="#{section.anchor}">{point.text_html}</a>'
-
+        self.references_html = document.reference_list_html()
+        self.further_reading_html = document.further_reading_html()
         self.search_document = plain_text(
             [
                 self.intro_html,
@@ -250,20 +250,28 @@ class Article(models.Model):
         )
         words = len(f"{self.title} {self.subtitle} {self.search_document}".split())
         self.reading_minutes = max(1, round(words / WORDS_PER_MINUTE))
-        self.citation_pins = citer.resolved
-        Article.objects.filter(pk=self.pk).update(
-            intro_html=self.intro_html,
-            search_document=self.search_document,
-            reading_minutes=self.reading_minutes,
-            citation_pins=self.citation_pins,
-        )
+        self.citation_pins = document.pins
+        return document
+
+    @transaction.atomic
+    def store_rendering(self, document, key_points, sections):
+        """Write what `render` derived: the article's HTML fields, its rows' HTML, and its citations."""
+        Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
         KeyPoint.objects.bulk_update(key_points, ["text_html"])
         Section.objects.bulk_update(sections, ["anchor", "body_html"])
         self.citations.all().delete()
         Citation.objects.bulk_create(
-            Citation(article=self, reference=reference, uses=citer.uses[reference.key]) for reference in citer.cited
+            Citation(article=self, reference=reference, uses=document.uses[reference.pk])
+            for reference in document.cited
         )
-        return citer.problems
+
+    def render_content(self, library=None):
+        """Render the saved article again and store it; returns the problems found, as text."""
+        key_points, sections = list(self.key_points.all()), list(self.sections.all())
+        further_reading = list(self.further_reading.with_contributors())
+        document = self.render(library or Library.load(), key_points, sections, further_reading)
+        self.store_rendering(document, key_points, sections)
+        return [str(problem) for problem in document.problems]
 
     def fingerprint(self):
         """A hash of everything a practitioner edits, to notice edits made since an import."""
@@ -275,6 +283,16 @@ class Article(models.Model):
             authors=[a.practitioner.slug for a in self.authorships.all()],
         )
 
+
+# What Article.render derives from the text, stored by Article.store_rendering.
+RENDERED_FIELDS = (
+    "intro_html",
+    "references_html",
+    "further_reading_html",
+    "search_document",
+    "reading_minutes",
+    "citation_pins",
+)
 
 # The article's own fields that an article file (articles.importing) also carries.
 CONTENT_FIELDS = ("title", "slug", "subtitle", "summary", "intro", "status", "published_at")
@@ -375,11 +393,6 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"cited in the article “{self.article.title}”"
-
-    @property
-    def places(self):
-        """The anchors of each place the work is cited, for the entry's back-links."""
-        return [f"cite-{self.reference.key}-{number}" for number in range(1, self.uses + 1)]
 
 
 class ArticleAuthor(models.Model):

@@ -5,6 +5,7 @@ import difflib
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from content import markup
 from practitioners.models import Practitioner
 from references.models import Reference
 from topics.models import Topic
@@ -48,6 +49,8 @@ def snapshot(version):
         "Key points": "\n".join(row["text"] for row in _rows(version, KeyPoint)),
         "Sections": "\n\n".join(f"## {row['heading']}\n\n{row['body']}" for row in _rows(version, Section)),
         "Further reading": "\n".join(sorted(ref.key for ref in further.values())),
+        # As readers saw it: a change to a cited work shows here (see articles.signals).
+        "Reference list (as shown)": markup.reference_list_text(fields.get("references_html", "")),
     }
 
 

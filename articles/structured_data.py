@@ -109,7 +109,7 @@ def article_data(article, request):
             "dateModified": article.updated_at,
             "author": [person(request, practitioner) for practitioner in article.ordered_authors],
             "about": [{"@type": "Thing", "name": topic.name} for topic in article.topics.all()],
-            "citation": [cited_work(citation.reference) for citation in article.reference_list()],
+            "citation": [cited_work(reference) for reference in article.cited_works()],
             "lastReviewed": article.last_reviewed,
             "reviewedBy": person(request, article.reviewed_by) if article.reviewed_by else None,
             "publisher": organisation(request),

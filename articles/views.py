@@ -47,8 +47,6 @@ def render_article(request, article, preview=False):
             "preview": preview,
             "previous_article": article.previous_published(),
             "next_article": article.next_published(),
-            "reference_list": article.reference_list(),
-            "further_reading": article.further_reading_list(),
             "related_articles": related_articles(article),
         },
     )

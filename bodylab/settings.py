@@ -136,7 +136,7 @@ X_FRAME_OPTIONS = "DENY"
 # The Markdown editor. Its own views are replaced by ours (articles.editor),
 # mounted at the paths its widget posts to; these settings only matter to any
 # markdownx code path we did not replace, and are the safe ones.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.editor.markdownify"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "markdownx/"

@@ -206,3 +206,19 @@ def sort_key(reference):
     people = reference.authors or reference.editors
     names = tuple(sort_name(c.family) for c in people) or (reference.title.casefold(),)
     return (names[0], reference.year or 0, names[1:], reference.title.casefold())
+
+
+LOCATOR_PAGES = re.compile(
+    r"^(?:(?P<label>pp?)\.?\s*)?(?P<first>\d+|[ivxlc]+)(?:\s*(?:-+|–|—)\s*(?P<last>\d+|[ivxlc]+))?$", re.I
+)
+
+
+def locator_text(locator):
+    """An in-text locator as Cite Them Right writes it: '88' -> 'p. 88', '33-35' -> 'pp. 33–35'; other text kept."""
+    locator = " ".join(locator.split())
+    match = LOCATOR_PAGES.match(locator)
+    if not match:
+        return locator
+    if match["last"]:
+        return f"pp. {match['first']}–{match['last']}"
+    return f"p. {match['first']}"

@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
-from articles.timeline import TimelineError, extract
 from tests.factories import GAIT_URL, make_article
+from tests.helpers import markdown_html, render_text
 from tests.test_admin import ADD_URL, add_form_data
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +103,8 @@ def test_gait_article_has_its_timeline_after_the_text_it_illustrates(client, dem
 
 
 def test_timeline_labels_are_escaped():
-    text, blocks = extract("```timeline\n<script>alert(1)</script> | 2 weeks\n```\n")
-    from articles.timeline import render_svg
-
-    html = render_svg(blocks[0])
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    html = markdown_html("```timeline\n<script>alert(1)</script> | 2 weeks\n```\n")
+    assert "<script>" not in html and "&lt;script&gt;" in html and '<figure class="timeline">' in html
 
 
 @pytest.mark.parametrize(
@@ -120,8 +117,8 @@ def test_timeline_labels_are_escaped():
     ],
 )
 def test_malformed_timeline_is_an_error_naming_the_line(block, message):
-    with pytest.raises(TimelineError, match=message):
-        extract(f"```timeline\n{block}\n```\n")
+    html, problems = render_text(f"```timeline\n{block}\n```\n")
+    assert len(problems) == 1 and message in problems[0] and "timeline" not in html
 
 
 def test_saving_a_malformed_timeline_is_refused_with_a_clear_error(admin_client, neumann):

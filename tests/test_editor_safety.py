@@ -9,8 +9,8 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
-from articles.rendering import render_markdown
 from tests.factories import make_article
+from tests.helpers import markdown_html
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_public_page_removes_scripts_handlers_and_javascript_urls(client):
 
 
 def test_renderer_keeps_safe_markup():
-    html = render_markdown("> quote\n\n**bold** [site](https://example.org) ![alt text](/media/x.png)")
+    html = markdown_html("> quote\n\n**bold** [site](https://example.org) ![alt text](/media/x.png)")
     assert "<blockquote>" in html and "<strong>bold</strong>" in html
     assert '<a href="https://example.org">site</a>' in html and 'alt="alt text"' in html
 
@@ -150,18 +150,24 @@ def test_preview_says_which_citations_saving_would_refuse(staff_client):
     html = staff_client.post(PREVIEW, {"content": "Text (Nobody, 1999) and [@missing]."}).content.decode()
     problems = BeautifulSoup(html, "html.parser").select(".preview-problems li")
     assert [li.get_text() for li in problems] == [
-        "Unknown reference key “@missing”.",
-        "The citation “(Nobody, 1999)” matches no reference.",
+        "The citation “(Nobody, 1999)” in this text matches no reference.",
+        "Unknown reference key “@missing” in this text.",
     ]
 
 
-@pytest.mark.parametrize("text", ["[" * 5000, "x" * 40_000])
-def test_markdown_too_long_or_too_odd_is_refused_quickly_not_rendered(staff_client, admin_client, neumann, text):
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("x" * 30_001, "it is longer than 30,000 characters: split it into more sections"),
+        ("> " * 13 + "deep", "it has quotes inside quotes more than 12 deep"),
+    ],
+)
+def test_markdown_too_long_or_too_deep_is_refused_not_rendered(staff_client, admin_client, neumann, text, reason):
     from tests.test_admin import ADD_URL, add_form_data
 
-    preview = staff_client.post(PREVIEW, {"content": text}).content.decode()
-    assert "cannot be shown or saved" in preview
+    preview = BeautifulSoup(staff_client.post(PREVIEW, {"content": text}).content, "html.parser")
+    assert [li.get_text() for li in preview.select(".preview-problems li")] == [f"This text cannot be saved: {reason}."]
     data = add_form_data("Odd", "odd", timezone.now(), sections=[("1", "Heading", text)])
     response = admin_client.post(ADD_URL, data)
-    assert "This cannot be saved as it is" in response.content.decode()
+    assert f"The section “Heading” cannot be saved: {reason}." in response.content.decode()
     assert not Article.objects.filter(slug="odd").exists()

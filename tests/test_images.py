@@ -11,10 +11,10 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.forms import ArticleForm
-from articles.images import images_without_alt, responsive_images
+from articles.images import responsive_images
 from articles.models import Article
-from articles.rendering import render_markdown
 from tests.factories import make_article, make_practitioner
+from tests.helpers import markdown_html, render_text
 from tests.test_admin import ADD_URL, add_form_data
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def renditions(settings):
     return sorted(folder.rglob("*.*")) if folder.exists() else []
 
 
-# --- images_without_alt ------------------------------------------------------------------------------------------
+# --- images without alt text ------------------------------------------------------------------------------------------
 
 
 def test_images_without_alt_finds_markdown_reference_and_html_images():
@@ -64,7 +64,7 @@ Reference style ![][knee] and ![Described][ankle].
 [knee]: /media/ref.png
 [ankle]: /media/ref-ok.png
 """
-    assert images_without_alt(text) == [
+    assert [problem.split("”")[0].removeprefix("The image “") for problem in render_text(text)[1]] == [
         "/media/a.png",
         "/media/b.png",
         "/media/ref.png",
@@ -74,8 +74,8 @@ Reference style ![][knee] and ![Described][ankle].
 
 
 def test_images_without_alt_ignores_code_and_text_without_images():
-    assert images_without_alt("Code: `![](/media/a.png)`\n\n    ![](/media/b.png)\n") == []
-    assert images_without_alt("") == [] and images_without_alt("Plain *text*.") == []
+    assert render_text("Code: `![](/media/a.png)`\n\n    ![](/media/b.png)\n")[1] == []
+    assert render_text("")[1] == [] and render_text("Plain *text*.")[1] == []
 
 
 def test_admin_refuses_a_section_image_without_alt_text_naming_it(admin_client):
@@ -88,7 +88,7 @@ def test_admin_refuses_a_section_image_without_alt_text_naming_it(admin_client):
     response = admin_client.post(ADD_URL, data)
     assert response.status_code == 200
     errors = " ".join(e.get_text() for e in BeautifulSoup(response.content, "html.parser").select(".errorlist"))
-    assert "The image “/media/markdownx/0123abcd.png” has no alt text" in errors
+    assert "The image “/media/markdownx/0123abcd.png” in the section “Heading” has no alt text" in errors
     assert not Article.objects.filter(slug="with-an-image").exists()
 
 
@@ -109,7 +109,7 @@ def test_admin_refuses_an_intro_image_without_alt_text(admin_client):
     data["intro"] = "An intro citing (Neumann, 2017).\n\n![](/media/markdownx/intro.png)"
     response = admin_client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "The image “/media/markdownx/intro.png” has no alt text" in response.content.decode()
+    assert "The image “/media/markdownx/intro.png” in the intro has no alt text" in response.content.decode()
     assert not Article.objects.filter(slug="intro-image").exists()
 
 
@@ -163,7 +163,7 @@ def test_featured_image_must_be_png_or_jpeg_named_for_what_it_is():
 
 def test_stored_image_gets_renditions_dimensions_lazy_loading_and_srcset(settings):
     stored_image(settings, "markdownx/wide.png", (1600, 900))
-    html = responsive_images(render_markdown("![A knee brace](/media/markdownx/wide.png)"))
+    html = responsive_images(markdown_html("![A knee brace](/media/markdownx/wide.png)"))
 
     made = {Image.open(path).size for path in renditions(settings)}
     assert made == {(480, 270), (800, 450), (1200, 675)}
@@ -182,7 +182,7 @@ def test_stored_image_gets_renditions_dimensions_lazy_loading_and_srcset(setting
 
 def test_renditions_are_made_once_and_reused(settings, monkeypatch):
     stored_image(settings, "markdownx/wide.jpg", (1300, 1000), "JPEG")
-    html = render_markdown("![A foot](/media/markdownx/wide.jpg)")
+    html = markdown_html("![A foot](/media/markdownx/wide.jpg)")
     first = responsive_images(html)
     stamps = {path: path.stat().st_mtime_ns for path in renditions(settings)}
     assert len(stamps) == 3 and all(path.suffix == ".jpg" for path in stamps)
@@ -196,7 +196,7 @@ def test_no_upscaling(settings):
     stored_image(settings, "markdownx/medium.jpg", (900, 600), "JPEG")
     stored_image(settings, "markdownx/small.png", (300, 200))
     html = responsive_images(
-        render_markdown("![Medium](/media/markdownx/medium.jpg)\n\n![Small](/media/markdownx/small.png)")
+        markdown_html("![Medium](/media/markdownx/medium.jpg)\n\n![Small](/media/markdownx/small.png)")
     )
 
     assert [Image.open(path).size for path in renditions(settings)] == [(480, 320), (800, 533)]
@@ -211,7 +211,7 @@ def test_no_upscaling(settings):
     ["https://example.org/knee.png", "/media/markdownx/missing.png", "/media/../settings.py", "/static/logo.png"],
 )
 def test_images_not_stored_here_only_gain_lazy_loading(settings, src):
-    html = render_markdown(f'![A knee]({src} "Title")')
+    html = markdown_html(f'![A knee]({src} "Title")')
     tag = img(responsive_images(html))
     assert tag.attrs == {**img(html).attrs, "loading": "lazy"}
     assert renditions(settings) == []
@@ -221,7 +221,7 @@ def test_a_file_that_is_not_an_image_is_left_alone(settings):
     path = settings.MEDIA_ROOT / "markdownx/fake.png"
     path.parent.mkdir(parents=True)
     path.write_text("not a png")
-    tag = img(responsive_images(render_markdown("![Fake](/media/markdownx/fake.png)")))
+    tag = img(responsive_images(markdown_html("![Fake](/media/markdownx/fake.png)")))
     assert tag.attrs == {"alt": "Fake", "src": "/media/markdownx/fake.png", "loading": "lazy"}
 
 

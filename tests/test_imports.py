@@ -143,12 +143,15 @@ def test_import_article_twice_changes_nothing(tmp_path, capsys):
             r"line 6, field 'published_at'",
         ),
         (ARTICLE.replace("## Second section", "# Second section"), r"line 17: use '## '"),
-        (ARTICLE.replace("Body two.", "As shown (Nobody, 1999)."), r"“\(Nobody, 1999\)” matches no reference"),
+        (
+            ARTICLE.replace("Body two.", "As shown (Nobody, 1999)."),
+            r"“\(Nobody, 1999\)” in the section “Second section” matches no reference",
+        ),
         (ARTICLE.replace("authors: [alex-morgan]", "authors: [nobody]"), r"field 'authors': no practitioner .*nobody"),
         (ARTICLE.replace("authors: [alex-morgan]\n", ""), r"field 'authors': a published article needs"),
         (
             ARTICLE.replace("Body two.", "![](/media/x.png)"),
-            r"section “Second section”: the image “/media/x.png” has no alt",
+            r"The image “/media/x.png” in the section “Second section” has no alt",
         ),
         (ARTICLE.replace("key_points:", "topics: ['???']\nkey_points:"), r"field 'topics'"),
         (ARTICLE.replace("  - First point", "  - " + "x" * 301), r"key point 1: field 'text'"),

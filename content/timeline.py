@@ -11,17 +11,19 @@ Each line is "label | from–to weeks" ("6 weeks", "8–12+ weeks" and "12+ week
 work too; "+" means "or longer"). Each row becomes a text label over an inline
 SVG bar, all bars on one weeks scale; the labels and each bar's description
 are the text alternative. The markup is built here from parsed numbers and
-escaped labels, after the Markdown has been sanitized, so it never passes
-through (or widens) the sanitizer's allow-list.
+escaped labels and put in after the Markdown has been sanitized, so it never
+passes through (or widens) the sanitizer's allow-list. A ```timeline fence inside
+another fence (an example in a code sample) stays code.
 """
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
+from markdown.preprocessors import Preprocessor
 
-FENCE = re.compile(r"^(?P<fence>```|~~~)\s*timeline\s*\n(?P<body>.*?)^(?P=fence)\s*$", re.MULTILINE | re.DOTALL)
 ROW = re.compile(
     r"^(?P<label>[^|]+?)\s*\|\s*~?(?P<start>\d+(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?P<end>\d+(?:\.\d+)?))?"
     r"(?P<open>\+)?\s*(?P<unit>weeks?|wks?)\s*$",
@@ -57,24 +59,27 @@ def _number(value):
 
 
 def parse(body, first_line=1):
-    rows = []
+    """Rows of a block's body; TimelineError names every bad line at once, by its line in the field."""
+    rows, errors = [], []
     for number, line in enumerate(body.splitlines(), start=first_line):
         if not line.strip():
             continue
         match = ROW.match(line.strip())
         if not match:
-            raise TimelineError(
+            errors.append(
                 f"timeline line {number}: “{line.strip()}” should read “label | 4–6 weeks” (or “8–12+ weeks”)"
             )
+            continue
         start = float(match["start"])
         end = float(match["end"]) if match["end"] else start
         if end < start:
-            raise TimelineError(f"timeline line {number}: the range ends before it starts")
-        if end > MAX_WEEKS:
-            raise TimelineError(
-                f"timeline line {number}: {_number(end)} weeks is more than the chart shows ({MAX_WEEKS})"
-            )
-        rows.append(Row(match["label"].strip(), start, end, bool(match["open"])))
+            errors.append(f"timeline line {number}: the range ends before it starts")
+        elif end > MAX_WEEKS:
+            errors.append(f"timeline line {number}: {_number(end)} weeks is more than the chart shows ({MAX_WEEKS})")
+        else:
+            rows.append(Row(match["label"].strip(), start, end, bool(match["open"])))
+    if errors:
+        raise TimelineError("; ".join(errors))
     if not rows:
         raise TimelineError("the timeline block is empty: write one “label | 4–6 weeks” line per bar")
     if len(rows) > MAX_ROWS:
@@ -123,27 +128,43 @@ def _bar_words(row, axis_end):
     )
 
 
-def extract(markdown_text):
-    """Replace each timeline block by a placeholder paragraph; return (text, [rows per block]).
+class TimelinePreprocessor(Preprocessor):
+    """Turns each top-level ```timeline fence into a token paragraph, before fenced code is read.
 
-    Raises TimelineError, naming the line in the Markdown source, for a malformed block.
+    Fences are followed as Python-Markdown's fenced_code reads them (at the start of a
+    line, closed by the same fence), so a timeline shown as an example inside another
+    fence stays code. Each chart is rendered here; `state.add_chart` keeps it and the
+    pipeline puts it where the token paragraph ends up, after sanitizing.
     """
-    blocks = []
 
-    def replace(match):
-        first_line = markdown_text.count("\n", 0, match.start("body")) + 1
-        blocks.append(parse(match["body"], first_line=first_line))
-        return f"\n\n{placeholder(len(blocks) - 1)}\n\n"
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
 
-    return FENCE.sub(replace, markdown_text), blocks
+    def run(self, lines):
+        closers = {}  # a closing fence line -> where it stands, so each opening finds its close at once
+        for number, line in enumerate(lines):
+            if CLOSING_LINE.match(line):
+                closers.setdefault(line.rstrip(), []).append(number)
+        out, index = [], 0
+        while index < len(lines):
+            opening = FENCE_LINE.match(lines[index])
+            after = closers.get(opening["fence"], []) if opening else []
+            closing = (
+                after[bisect.bisect_right(after, index)] if bisect.bisect_right(after, index) < len(after) else None
+            )
+            if closing is None:  # not a fence at all, for fenced_code either
+                out.append(lines[index])
+                index += 1
+                continue
+            if opening["info"].strip().lower() != "timeline":
+                out.extend(lines[index : closing + 1])  # someone else's fence: left exactly as it is
+            else:
+                body = "\n".join(lines[index + 1 : closing])
+                out.extend(["", self.state.add_chart(body, first_line=index + 2), ""])
+            index = closing + 1
+        return out
 
 
-def placeholder(index):
-    return f"TIMELINEBLOCK{index}TIMELINEBLOCK"
-
-
-def insert(html, blocks):
-    """Put the rendered figures where extract() left placeholders."""
-    for index, rows in enumerate(blocks):
-        html = html.replace(f"<p>{placeholder(index)}</p>", render_svg(rows))
-    return html
+FENCE_LINE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+CLOSING_LINE = re.compile(r"^(?:`{3,}|~{3,})[ \t]*$")

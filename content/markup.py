@@ -1,0 +1,63 @@
+"""What citations and reference lists look like: written once, used by the page, the preview and the admin.
+
+A citation links to its work's entry in the reference list (`#ref-<key>`), has an
+id of its own (`cite-<key>-<n>`, n counting the work's citations in reading
+order) for the entry's back-links, and carries the full reference in a card
+that CSS shows beside it. Every value is escaped here.
+"""
+
+import html
+import re
+
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
+
+from references import harvard
+
+
+def cite_id(reference, number):
+    return f"cite-{reference.key}-{number}"
+
+
+def citation_link(reference, text, number, letter):
+    return format_html(
+        '<span class="cite"><a class="citation" href="#{}" id="{}">{}</a><span class="cite-card">{}</span></span>',
+        reference.anchor,
+        cite_id(reference, number),
+        text,
+        mark_safe(reference.harvard_html(letter)),  # harvard_html escapes every field itself
+    )
+
+
+def label(reference, letter):
+    """'Neumann, 2017' / 'Riel, 2019a': how a work is named in a parenthetical citation."""
+    return f"{reference.citation_label}, {harvard.year_label(reference.year, letter)}"
+
+
+def reference_entry(reference, letter, uses):
+    """One entry of the reference list, with a link back to each place the work is cited."""
+    backlinks = format_html_join(
+        " ",
+        '<a href="#{}" aria-label="Back to citation {} of {}">{}</a>',
+        ((cite_id(reference, n), n, label(reference, letter), n) for n in range(1, uses + 1)),
+    )
+    return format_html(
+        '<li id="{}"><span class="reference-entry">{}</span> <span class="backlinks">Cited in the text: {}</span></li>',
+        reference.anchor,
+        mark_safe(reference.harvard_html(letter)),
+        backlinks,
+    )
+
+
+def further_reading_entry(reference, letter):
+    return format_html(
+        '<li id="{}"><span class="reference-entry">{}</span></li>',
+        reference.anchor,
+        mark_safe(reference.harvard_html(letter)),
+    )
+
+
+def reference_list_text(references_html):
+    """reference_entry()'s entries read back as plain lines, without their back-links."""
+    entries = re.findall(r'<span class="reference-entry">(.*?)</span> <span class="backlinks">', references_html)
+    return "\n".join(html.unescape(strip_tags(entry)) for entry in entries)

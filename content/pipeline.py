@@ -1,0 +1,326 @@
+"""Markdown -> citations -> timeline charts -> sanitized HTML, for all the fields of one document at once.
+
+`render()` is the one path from what a practitioner typed to what a patient
+reads: the live preview, the admin's validation and save, the importers and
+the re-rendering after a library change all call it, and use what it returns
+(HTML per field, the problems found, the works cited) without rendering again.
+
+A document is rendered as a whole because its citations are: back-links are
+numbered in reading order across the fields, and year letters (2019a, 2019b)
+are given within the document's own reference list.
+"""
+
+import re
+import string
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+from django.utils.html import escape, format_html_join, strip_tags
+from markdown.htmlparser import HTMLExtractor
+from markdown.inlinepatterns import LinkInlineProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.util import ETX, STX
+
+from references import harvard
+from references.citations import normalise_names
+
+from . import markup
+from .citations import TOKEN_RE, CitationExtension, CitationReader, Group
+from .sanitize import sanitize
+from .timeline import TimelineError, TimelinePreprocessor, parse, render_svg
+
+MAX_LENGTH = 30_000
+MAX_QUOTE_DEPTH = 12
+DEEP_QUOTE = re.compile(r"^(?:[ \t]*>){%d}" % (MAX_QUOTE_DEPTH + 1), re.MULTILINE)  # noqa: UP031
+CHART_TOKEN = "bodylab-timeline"
+CHART_RE = re.compile(f"(?:<p>)?{STX}{CHART_TOKEN}:(\\d+){ETX}(?:</p>)?")
+LETTERS = string.ascii_lowercase
+
+
+@dataclass
+class Source:
+    """One field of a document, in page order: its Markdown and where it is, for messages."""
+
+    text: str
+    where: str
+    inline: bool = False  # one line (a key point): no paragraph around it
+
+
+@dataclass
+class Problem:
+    field: int  # index of the Source
+    message: str  # names the field: "… in the section “Walking” …"
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass
+class Document:
+    html: list  # per source, ready to store
+    problems: list
+    cited: list  # the works cited, in order of first citation
+    uses: Counter  # reference pk -> number of citations
+    letters: dict  # reference pk -> its year letter in this document's lists ('' for most)
+    further_reading: list  # listed without being cited, in reference-list order
+    pins: dict  # each citation as written -> the pk of the work it resolved to
+
+    def reference_list_html(self):
+        """The <li> entries of the reference list, with back-links, in Cite Them Right order."""
+        ordered = sorted(self.cited, key=lambda ref: ref.sort_key)
+        return format_html_join(
+            "\n", "{}", ((markup.reference_entry(ref, self.letters[ref.pk], self.uses[ref.pk]),) for ref in ordered)
+        )
+
+    def further_reading_html(self):
+        entries = ((markup.further_reading_entry(ref, self.letters[ref.pk]),) for ref in self.further_reading)
+        return format_html_join("\n", "{}", entries)
+
+
+def render(sources, library, pins=None, further_reading=()):
+    """Render every source; see the module docstring. Never raises for what an author can type."""
+    state = _State(library)
+    md = markdown.Markdown(
+        extensions=["fenced_code", "tables", "sane_lists", CitationExtension(state.reader), _Linear(state)],
+        output_format="html",
+    )
+    html = []
+    for number, source in enumerate(sources):
+        state.reader.field = number
+        html.append(state.convert(md, source))
+    resolver = _Resolver(library, pins or {}, state.problems, sources)
+    # In reading order: the order their tokens stand in the fields, whatever pattern read them.
+    groups = [state.reader.groups[int(m.group(1))] for part in html for m in TOKEN_RE.finditer(part)]
+    resolver.resolve(groups)
+    cited = list({cite.reference.pk: cite.reference for g in groups for cite in g.cites if cite.reference}.values())
+    cited_pks = {ref.pk for ref in cited}
+    further = sorted((ref for ref in further_reading if ref.pk not in cited_pks), key=lambda ref: ref.sort_key)
+    letters = year_letters(cited + further)
+    writer = _Writer(state.reader.groups, letters)
+    html = [CHART_RE.sub(lambda m: state.charts[int(m[1])], TOKEN_RE.sub(writer.group, part)) for part in html]
+    for unreadable in state.reader.unreadable:
+        where = sources[unreadable.field].where
+        if unreadable.in_link:
+            message = f"The citation “{unreadable.source}” in {where} is inside a link: {unreadable.hint}"
+        else:
+            message = f"“{unreadable.source}” in {where} looks like a citation but cannot be read: {unreadable.hint}"
+        state.problems.append(Problem(unreadable.field, message))
+    state.problems.sort(key=lambda problem: problem.field)
+    return Document(html, state.problems, cited, writer.uses, letters, further, resolver.resolved)
+
+
+def year_letters(works):
+    """Works named alike in one list ('Riel, 2019') get a, b, ... in reference-list order."""
+    alike = {}
+    for ref in sorted(works, key=lambda ref: ref.sort_key):
+        alike.setdefault((normalise_names(ref.citation_label), ref.year), []).append(ref)
+    letters = {ref.pk: "" for ref in works}
+    for group in alike.values():
+        if len(group) > 1:
+            letters.update({ref.pk: LETTERS[n % 26] for n, ref in enumerate(group)})
+    return letters
+
+
+def missing_alt_message(source, where):
+    return f"The image “{source}” in {where} has no alt text: describe it, as in ![What the image shows]({source})"
+
+
+class _State:
+    def __init__(self, library):
+        self.reader = CitationReader(library)
+        self.charts = []
+        self.problems = []
+        self.where = ""  # of the source being converted
+
+    def convert(self, md, source):
+        self.where = source.where
+        refusal = refusal_reason(source.text or "")
+        if refusal:
+            self.problems.append(
+                Problem(self.reader.field, f"{self.where[:1].upper()}{self.where[1:]} cannot be saved: {refusal}")
+            )
+            return ""
+        try:
+            html = sanitize(md.reset().convert(source.text or ""))
+        except RecursionError:
+            message = (
+                f"{self.where[:1].upper()}{self.where[1:]} cannot be saved: its lists or quotes are nested too deeply"
+            )
+            self.problems.append(Problem(self.reader.field, message))
+            return ""
+        for image in _Images(html).without_alt:
+            self.problems.append(Problem(self.reader.field, missing_alt_message(image, self.where)))
+        if source.inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html
+
+    def add_chart(self, body, first_line):
+        """A timeline block's figure, kept for after sanitizing; its token stands in the text meanwhile."""
+        try:
+            figure = render_svg(parse(body, first_line=first_line))
+        except TimelineError as error:
+            self.problems.append(Problem(self.reader.field, f"In {self.where}, the {error}"))
+            figure = ""
+        self.charts.append(figure)
+        return f"{STX}{CHART_TOKEN}:{len(self.charts) - 1}{ETX}"
+
+
+def refusal_reason(text):
+    """Why a text is refused before rendering: what no article needs and a worker should not spend time on."""
+    if len(text) > MAX_LENGTH:
+        return f"it is longer than {MAX_LENGTH:,} characters: split it into more sections"
+    if DEEP_QUOTE.search(text):
+        return f"it has quotes inside quotes more than {MAX_QUOTE_DEPTH} deep"
+    return None
+
+
+class _Resolver:
+    """Finds the work each citation means, or says why it cannot."""
+
+    def __init__(self, library, pins, problems, sources):
+        self.library = library
+        self.pins = pins
+        self.problems = problems
+        self.sources = sources
+        self.resolved = {}
+
+    def resolve(self, groups):
+        typed_letters = {}
+        for group in groups:
+            for cite in group.cites:
+                if not cite.key:
+                    typed_letters.setdefault((normalise_names(cite.names), cite.year), set()).add(cite.letter)
+        for group in groups:
+            for cite in group.cites:
+                found, problem = self._find(group, cite, typed_letters)
+                if found is None and self.library.by_pk.get(self.pins.get(cite.pin)) is not None:
+                    found = self.library.by_pk[self.pins[cite.pin]]
+                    problem += f"; it still links to “{found.key}”, as before"
+                if problem:
+                    self.problems.append(Problem(group.field, problem))
+                if found is not None:
+                    cite.reference = found
+                    self.resolved[cite.pin] = found.pk
+
+    def _find(self, group, cite, typed_letters):
+        """(reference or None, problem or '')."""
+        where = self.sources[group.field].where
+        named = f"“{group.source}”" if len(group.cites) == 1 else f"“{cite.typed}” of “{group.source}”"
+        named += f" in {where}"
+        if cite.key:
+            if cite.key in self.library.by_key:
+                return self.library.by_key[cite.key], ""
+            close = self.library.suggest_key(cite.key)
+            return None, f"Unknown reference key “@{cite.key}” in {where}" + (
+                f": did you mean @{close}?" if close else ""
+            )
+        found = self.library.find(cite.names, cite.year)
+        if len(found) == 1:
+            return found[0], ""
+        if not found:
+            close = self.library.suggest(cite.names, cite.year)
+            return None, f"The citation {named} matches no reference" + (f": did you mean {close}?" if close else "")
+        letters = typed_letters[(normalise_names(cite.names), cite.year)]
+        if cite.letter and letters == set(LETTERS[: len(found)]):
+            return found[LETTERS.index(cite.letter)], ""  # every one of them cited, lettered in list order
+        keys = " or ".join(f"[@{ref.key}] (“{strip_tags(ref.title)}”)" for ref in found)
+        return None, f"The citation {named} matches {len(found)} references: cite the one you mean by its key, {keys}"
+
+
+class _Writer:
+    """Puts each citation's markup in place of its token, numbering every work's citations in reading order."""
+
+    def __init__(self, groups, letters):
+        self.groups = groups
+        self.letters = letters
+        self.uses = Counter()
+
+    def group(self, match):
+        group: Group = self.groups[int(match.group(1))]
+        if not any(cite.reference for cite in group.cites):
+            return escape(group.source)  # reported; shown as it was typed
+        if group.narrative_names:
+            first = group.cites[0].reference
+            names = first.citation_label if group.narrative_names.startswith("@") and first else group.narrative_names
+            return f"{escape(names)} ({', '.join(self._cite(cite, named=False) for cite in group.cites)})"
+        parts = []
+        for part in group.parts:
+            if not part.cites:
+                parts.append(escape(part.text))
+                continue
+            cites = [self._cite(cite, named=n == 0 and not cite.year_only) for n, cite in enumerate(part.cites)]
+            parts.append(escape(part.prefix) + ", ".join(cites))
+        return f"({'; '.join(parts)})"
+
+    def _cite(self, cite, named):
+        ref = cite.reference
+        if ref is None:
+            return escape(cite.typed)
+        letter = self.letters.get(ref.pk, "")
+        text = markup.label(ref, letter) if named else harvard.year_label(ref.year, letter)
+        if cite.locator:
+            text += f", {harvard.locator_text(cite.locator)}"
+        self.uses[ref.pk] += 1
+        return markup.citation_link(ref, text, self.uses[ref.pk], letter)
+
+
+class _Images(HTMLParser):
+    """The sources of <img> tags without alt text, in sanitized HTML."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.without_alt = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "img" and not (attributes.get("alt") or "").strip():
+            self.without_alt.append(attributes.get("src") or "")
+
+
+# --- Python-Markdown in linear time -------------------------------------------------------------------------------
+# Two of its steps take time with the square of the input on text no one writes but anyone can paste:
+# the text of "[" links, scanned to the end of the paragraph for every unclosed "[", and its raw-HTML
+# reader, which rescans the rest of the text for every "<a" that never closes. Both are replaced here
+# by bounded versions: links nest at most three brackets deep, and a tag must close before the next "<".
+
+BRACKET_TEXT = re.compile(r"((?:[^\[\]]++|\[(?:[^\[\]]++|\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\])*+\])*+)\]")
+WHOLE_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+
+
+def _bracket_text(self, data, index):
+    match = BRACKET_TEXT.match(data, index)
+    if match:
+        return match.group(1), match.end(), True
+    return "", index, False
+
+
+class _LinearHTMLExtractor(HTMLExtractor):
+    def check_for_whole_start_tag(self, i):
+        if not WHOLE_TAG.match(self.rawdata, i):
+            return -1  # not a tag: the "<" is text
+        return super().check_for_whole_start_tag(i)
+
+
+class _LinearHtmlBlockPreprocessor(HtmlBlockPreprocessor):
+    def run(self, lines):
+        parser = _LinearHTMLExtractor(self.md)
+        parser.feed("\n".join(lines))
+        parser.close()
+        return "".join(parser.cleandoc).split("\n")
+
+
+class _Linear(markdown.Extension):
+    def __init__(self, state):
+        super().__init__()
+        self.state = state
+
+    def extendMarkdown(self, md):
+        for processor in md.inlinePatterns:
+            if isinstance(processor, LinkInlineProcessor):
+                processor.getText = _bracket_text.__get__(processor)
+        md.preprocessors.register(_LinearHtmlBlockPreprocessor(md), "html_block", 20)
+        md.preprocessors.register(TimelinePreprocessor(md, self.state), "timeline", 27)
