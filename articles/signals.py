@@ -37,5 +37,6 @@ def rerender_articles_listing(sender, pks, **kwargs):
 @receiver(m2m_changed, sender=Article.further_reading.through)
 def rerender_on_further_reading(sender, instance, action, reverse, **kwargs):
     """Further reading added or removed outside the admin's form (which renders it itself): list it."""
-    if action in {"post_add", "post_remove", "post_clear"} and not reverse and not getattr(instance, "rendered_by_form", False):
+    changed = action in {"post_add", "post_remove", "post_clear"} and not reverse
+    if changed and not getattr(instance, "rendered_by_form", False):
         instance.render_content()
