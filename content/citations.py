@@ -360,7 +360,8 @@ class _CitationsInLinks(Treeprocessor):
 # inside a tag's attributes is never taken for one, and before emphasis (60), which may wrap them.
 BRACKETED = r"\[([^\[\]\n]{1,400})\](?![(\[:])"
 PARENTHESIS = r"\(([^()\n]{1,300})\)"
-NARRATIVE_KEY = rf"(?<![\w@.\\])@(?P<key>{KEY})(?:[ \u00a0]\[(?P<locator>[^\[\]\n]{{1,60}})\])?"
+# Not after a backslash-escaped character (which Python-Markdown has turned into STX…ETX): "\[@key]" is text.
+NARRATIVE_KEY = rf"(?<![\w@.\\{ETX}])@(?P<key>{KEY})(?:[ \u00a0]\[(?P<locator>[^\[\]\n]{{1,60}})\])?"
 
 
 class CitationExtension(Extension):

@@ -282,10 +282,13 @@ class _Images(HTMLParser):
 
 
 # --- Python-Markdown in linear time -------------------------------------------------------------------------------
-# Two of its steps take time with the square of the input on text no one writes but anyone can paste:
-# the text of "[" links, scanned to the end of the paragraph for every unclosed "[", and its raw-HTML
-# reader, which rescans the rest of the text for every "<a" that never closes. Both are replaced here
-# by bounded versions: links nest at most three brackets deep, and a tag must close before the next "<".
+# Three of its steps take time with the square of the input on text no one writes but anyone can paste:
+# the text of "[" links and the address of "](" links, each scanned to the end of the paragraph when it
+# never closes, and its raw-HTML reader, which rescans the rest of the text for every "<a" that never
+# closes. They are bounded here: link text nests at most three brackets deep, a link's address and
+# title end within MAX_LINK characters, and a tag must close before the next "<".
+
+MAX_LINK = 500  # a link's address and title, in characters: longer ones stay text
 
 BRACKET_TEXT = re.compile(r"((?:[^\[\]]++|\[(?:[^\[\]]++|\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\])*+\])*+)\]")
 WHOLE_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
@@ -296,6 +299,12 @@ def _bracket_text(self, data, index):
     if match:
         return match.group(1), match.end(), True
     return "", index, False
+
+
+def _bounded_link(self, data, index):
+    if data.find(")", index, index + MAX_LINK) == -1:
+        return "", None, index, False  # no address closes here: not a link
+    return LinkInlineProcessor.getLink(self, data[: index + MAX_LINK], index)
 
 
 class _LinearHTMLExtractor(HTMLExtractor):
@@ -322,5 +331,6 @@ class _Linear(markdown.Extension):
         for processor in md.inlinePatterns:
             if isinstance(processor, LinkInlineProcessor):
                 processor.getText = _bracket_text.__get__(processor)
+                processor.getLink = _bounded_link.__get__(processor)
         md.preprocessors.register(_LinearHtmlBlockPreprocessor(md), "html_block", 20)
         md.preprocessors.register(TimelinePreprocessor(md, self.state), "timeline", 27)

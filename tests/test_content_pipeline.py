@@ -1,0 +1,298 @@
+"""The content pipeline: every way of citing links or is reported, in reading order, never inside code."""
+
+import re
+import sys
+import time
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from content import pipeline
+from references.citations import Library
+from tests.factories import make_article, make_reference
+from tests.helpers import render_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library():
+    refs = [
+        make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology"),
+        make_reference(key="vanderworp2015", authors=("van der Worp", "de Vos"), year=2015, title="Patellar"),
+        make_reference(key="nhs-a", authors=(("org", "NHS"),), year=None, kind="webpage", title="Heel pain"),
+        make_reference(key="nhs-b", authors=(("org", "NHS"),), year=None, kind="webpage", title="Knee pain"),
+        make_reference(key="riel-a", authors=("Riel",), year=2019, title="Arches"),
+        make_reference(key="riel-b", authors=("Riel",), year=2019, title="Bones"),
+        make_reference(key="obrien2018", authors=("O'Brien",), year=2018, title="Gait"),
+        make_reference(key="kjaer2009", authors=("Kjær", "Langberg", "Heinemeier", "Bayer"), year=2009, title="T"),
+        make_reference(key="moore2023", authors=("Moore", "Dalley", "Agur"), year=2023, kind="book", title="Anatomy"),
+    ]
+    return Library.load(), {ref.key: ref for ref in refs}
+
+
+def citations(html):
+    """(link text, href) of every citation, in reading order."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [(a.get_text(), a["href"].removeprefix("#ref-")) for a in soup.select("a.citation")]
+
+
+def text_of(html):
+    soup = BeautifulSoup(html, "html.parser")
+    for card in soup.select(".cite-card"):
+        card.extract()
+    return " ".join(soup.get_text().split())
+
+
+@pytest.mark.parametrize(
+    ("written", "reads", "links"),
+    [
+        ("Neumann (2017) says.", "Neumann (2017) says.", [("2017", "neumann2017")]),
+        ("(Neumann 2017)", "(Neumann, 2017)", [("Neumann, 2017", "neumann2017")]),
+        ("(see Neumann, 2017)", "(see Neumann, 2017)", [("Neumann, 2017", "neumann2017")]),
+        ("(e.g. Neumann, 2017)", "(e.g. Neumann, 2017)", [("Neumann, 2017", "neumann2017")]),
+        ("(cf. Neumann, 2017)", "(cf. Neumann, 2017)", [("Neumann, 2017", "neumann2017")]),
+        ("(for example, Neumann, 2017)", "(for example, Neumann, 2017)", [("Neumann, 2017", "neumann2017")]),
+        (
+            "(van der Worp and de Vos, 2015)",
+            "(van der Worp and de Vos, 2015)",
+            [("van der Worp and de Vos, 2015", "vanderworp2015")],
+        ),
+        ("(van der Worp & de Vos 2015)", "(van der Worp and de Vos, 2015)", None),
+        ("As van der Worp and de Vos (2015) show.", "As van der Worp and de Vos (2015) show.", None),
+        ("(NHS, no date a) and (NHS, n.d. b)", "(NHS, no date a) and (NHS, no date b)", None),
+        ("(Riel, 2019a, 2019b)", "(Riel, 2019a, 2019b)", [("Riel, 2019a", "riel-a"), ("2019b", "riel-b")]),
+        ("Riel (2019a, 2019b) found.", "Riel (2019a, 2019b) found.", [("2019a", "riel-a"), ("2019b", "riel-b")]),
+        ("(O’Brien, 2018)", "(O'Brien, 2018)", [("O'Brien, 2018", "obrien2018")]),
+        ("(Kjaer et al 2009)", "(Kjær et al., 2009)", [("Kjær et al., 2009", "kjaer2009")]),
+        ("(Kjær et al., 2009; Moore, Dalley & Agur, 2023)", "(Kjær et al., 2009; Moore, Dalley and Agur, 2023)", None),
+        ("(Moore et al., 2023)", "(Moore, Dalley and Agur, 2023)", [("Moore, Dalley and Agur, 2023", "moore2023")]),
+        ("Neumann’s (2017) book.", "Neumann’s (2017) book.", [("2017", "neumann2017")]),
+        ("[@kapandji, 88]".replace("kapandji", "neumann2017"), "(Neumann, 2017, p. 88)", None),
+        ("(Neumann, 2017, pp. 33-35)", "(Neumann, 2017, pp. 33–35)", None),
+        ("[see @neumann2017, p. 45; -@moore2023]", "(see Neumann, 2017, p. 45; 2023)", None),
+        ("As @neumann2017 [p. 4] says.", "As Neumann (2017, p. 4) says.", None),
+    ],
+)
+def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, links):
+    html, problems = render_text(written, library[0])
+    assert problems == []
+    assert text_of(html) == reads
+    if links is not None:
+        assert citations(html) == links
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        (
+            "(Neumann, 2016)",
+            "The citation “(Neumann, 2016)” in the text matches no reference: did you mean Neumann, 2017?",
+        ),
+        (
+            "Neuman (2017) says",
+            "The citation “Neuman (2017)” in the text matches no reference: did you mean Neumann, 2017?",
+        ),
+        ("(Nobody, 1999)", "The citation “(Nobody, 1999)” in the text matches no reference"),
+        ("[@neuman2017]", "Unknown reference key “@neuman2017” in the text: did you mean @neumann2017?"),
+        (
+            "(Riel, 2019)",
+            "The citation “(Riel, 2019)” in the text matches 2 references: cite the one you mean by its key, "
+            "[@riel-a] (“Arches”) or [@riel-b] (“Bones”)",
+        ),
+        (
+            "(Riel, 2019b)",  # only one of the two is cited: its letter cannot be told apart in this list
+            "The citation “(Riel, 2019b)” in the text matches 2 references: cite the one you mean by its key, "
+            "[@riel-a] (“Arches”) or [@riel-b] (“Bones”)",
+        ),
+        (
+            "(Neumann, 2017, Moore, 2023)",
+            "“(Neumann, 2017, Moore, 2023)” in the text looks like a citation but cannot be read: "
+            "write it as (Author, year), separate works with “;”",
+        ),
+        (
+            "[Neumann (2017)](https://example.org)",
+            "The citation “Neumann (2017)” in the text is inside a link: a link cannot also open the reference, "
+            "so take the citation out of the link text",
+        ),
+    ],
+)
+def test_a_citation_that_cannot_be_linked_is_reported_naming_it_and_where(library, written, problem):
+    html, problems = render_text(written, library[0])
+    assert problems == [problem]
+    assert citations(html) == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "`(Neumann, 2017)` and `[@neumann2017]`",
+        "```\n(Neumann, 2017) [@neumann2017] @neumann2017\n```",
+        "    (Neumann, 2017) indented code",
+        r"\(Neumann, 2017) \[@neumann2017] \@neumann2017",
+        "(figure 2, for 2017 data) (in 2019, more) (between 2015 and 2019) (e.g. walking)",
+        "Email info@neumann2017.org about it.",
+    ],
+)
+def test_code_escapes_and_ordinary_parentheses_are_not_citations(library, written):
+    html, problems = render_text(written, library[0])
+    assert problems == [] and citations(html) == []
+
+
+def test_an_escaped_citation_reads_as_it_was_typed(library):
+    html, _ = render_text(r"Write \(Neumann, 2017) or \[@neumann2017] or \@neumann2017.", library[0])
+    assert text_of(html) == "Write (Neumann, 2017) or [@neumann2017] or @neumann2017."
+
+
+def test_citations_are_the_same_in_paragraphs_lists_quotes_headings_and_key_points(library):
+    document = pipeline.render(
+        [
+            pipeline.Source("A key point (Neumann, 2017)", "key point 1", inline=True),
+            pipeline.Source("- item (Neumann, 2017)\n\n> quote (Neumann, 2017)\n\n### Head (Neumann, 2017)", "s"),
+        ],
+        library[0],
+    )
+    assert document.problems == []
+    assert document.html[0].startswith('A key point (<span class="cite">')
+    soup = BeautifulSoup(document.html[1], "html.parser")
+    for selector in ("li", "blockquote", "h3"):
+        assert soup.select_one(f"{selector} a.citation")["href"] == "#ref-neumann2017"
+
+
+def test_back_links_follow_reading_order_across_every_form(library):
+    html, _ = render_text("First @neumann2017 then (Neumann, 2017) then [@neumann2017].", library[0])
+    ids = [a["id"] for a in BeautifulSoup(html, "html.parser").select("a.citation")]
+    assert ids == ["cite-neumann2017-1", "cite-neumann2017-2", "cite-neumann2017-3"]
+
+
+def test_back_links_continue_across_the_fields_of_an_article_in_page_order(library):
+    document = pipeline.render(
+        [pipeline.Source("[@neumann2017]", "the intro"), pipeline.Source("Neumann (2017) twice @neumann2017", "s")],
+        library[0],
+    )
+    ids = [a["id"] for part in document.html for a in BeautifulSoup(part, "html.parser").select("a.citation")]
+    assert ids == ["cite-neumann2017-1", "cite-neumann2017-2", "cite-neumann2017-3"]
+    entry = BeautifulSoup(document.reference_list_html(), "html.parser")
+    assert [a["href"] for a in entry.select(".backlinks a")] == [f"#cite-neumann2017-{n}" for n in (1, 2, 3)]
+
+
+def test_a_timeline_shown_inside_a_code_fence_stays_code(library):
+    sample = "````\n```timeline\nMuscle | 4–6 weeks\n```\n````"
+    html, problems = render_text(sample, library[0])
+    assert problems == [] and "figure" not in html
+    assert BeautifulSoup(html, "html.parser").code.get_text() == "```timeline\nMuscle | 4–6 weeks\n```\n"
+    chart, _ = render_text("```timeline\nMuscle | 4–6 weeks\n```", library[0])
+    assert chart.startswith('<figure class="timeline">')
+
+
+def test_every_bad_timeline_line_is_reported_at_once_with_its_line(library):
+    _, problems = render_text("Intro.\n\n```timeline\nMuscle | soon\nTendon | 6–4 weeks\nBone | 8 weeks\n```")
+    assert problems == [
+        "In the text, the timeline line 4: “Muscle | soon” should read “label | 4–6 weeks” (or “8–12+ weeks”); "
+        "timeline line 5: the range ends before it starts"
+    ]
+
+
+def test_year_letters_are_given_within_the_articles_own_list(library):
+    _, refs = library
+    document = pipeline.render([pipeline.Source("[@riel-b] and [@neumann2017]", "s")], library[0])
+    assert text_of(document.html[0]) == "(Riel, 2019) and (Neumann, 2017)"
+    both = pipeline.render([pipeline.Source("[@riel-b] then [@riel-a]", "s")], library[0])
+    assert text_of(both.html[0]) == "(Riel, 2019b) then (Riel, 2019a)"
+    further = pipeline.render([pipeline.Source("[@riel-b]", "s")], library[0], further_reading=[refs["riel-a"]])
+    assert text_of(further.html[0]) == "(Riel, 2019b)"  # the list it is in holds Riel 2019a too
+
+
+def test_importing_an_unrelated_work_never_changes_a_published_page(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_reference(key="riel-a", authors=("Riel",), year=2019, title="Arches")
+        make_reference(key="riel-b", authors=("Riel",), year=2019, title="Bones")
+    article = make_article(sections=[("S", "(Riel, 2019a, 2019b)")])
+    before = client.get(article.get_absolute_url()).content
+    with django_capture_on_commit_callbacks(execute=True):
+        make_reference(key="riel-0", authors=("Riel",), year=2019, title="Aaa first in the list")
+    assert client.get(article.get_absolute_url()).content == before
+
+
+def test_one_save_renders_markdown_once_per_field_and_loads_the_library_once(admin_client, neumann, monkeypatch):
+    from tests.test_admin import ADD_URL, add_form_data
+
+    calls = {"convert": 0, "load": 0}
+    convert, load = markdown.Markdown.convert, Library.load.__func__
+
+    def counting_convert(self, source):
+        calls["convert"] += 1
+        return convert(self, source)
+
+    def counting_load(cls):
+        calls["load"] += 1
+        return load(cls)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counting_convert)
+    monkeypatch.setattr(Library, "load", classmethod(counting_load))
+    sections = [(str(n), f"Section {n}", f"Body {n} [@neumann2017].") for n in range(1, 6)]
+    data = add_form_data("Counted", "counted", timezone.now(), sections=sections)  # with 2 key points
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 302
+    assert calls == {"convert": 1 + 2 + 5, "load": 1}
+
+
+# --- Time grows with the input, not its square --------------------------------------------------------------------
+# Counted in Python function calls, which do not depend on the machine: the pathological inputs Python-Markdown
+# spends seconds on (its issue 798) cost twice as much at twice the length, not four times.
+
+
+def calls_to_render(text):
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        render_text(text)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+PATHOLOGICAL = ["<a ", "![", "[", "[^", "[a](", '[a](b "c)', "</a ", "```x\n", "(Neumann 2017 ", "@a ", "> - 1. "]
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_rendering_grows_linearly_with_pathological_input(unit):
+    small, large = (unit * (size // len(unit)) for size in (7_500, 15_000))
+    ratio = calls_to_render(large) / calls_to_render(small)
+    assert ratio < 2.6, f"{unit!r}: twice the text took {ratio:.1f} times the work"
+
+
+@pytest.mark.parametrize("unit", ["<a ", "</a ", "<a\n"])
+def test_raw_html_reading_grows_linearly_too(unit):
+    """Python-Markdown's raw-HTML reader spends its time in regular expressions, which make no Python calls:
+    compared in CPU time instead, the best of three, where a square would show as four times."""
+
+    def seconds(text):
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            render_text(text)
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = (unit * (size // len(unit)) for size in (15_000, 30_000))
+    ratio = seconds(large) / max(seconds(small), 0.001)
+    assert ratio < 3, f"{unit!r}: twice the text took {ratio:.1f} times as long"
+
+
+def test_the_longest_pathological_field_renders_and_saves(admin_client, neumann):
+    from tests.test_admin import ADD_URL, add_form_data
+
+    body = "<a " * 9_999
+    data = add_form_data("Odd", "odd", timezone.now(), sections=[("1", "Heading", body)])
+    assert admin_client.post(ADD_URL, data).status_code == 302
+    page = BeautifulSoup(admin_client.get("/articles/odd/").content, "html.parser")
+    assert re.sub(r"\s+", " ", page.select_one(".article-section p").get_text()).startswith("<a <a <a")
