@@ -2,7 +2,12 @@
 
 A Reference is one published work; Contributors are its ordered authors (and,
 for chapters and edited books, editors). Articles cite references; formatting
-in Harvard (Cite Them Right) style lives in `references.harvard`.
+in Harvard (Cite Them Right) style lives in `references.harvard`, and the
+cleaning of what was typed or imported in `references.normalise`.
+
+Fields follow CSL's variables where CSL has one (number, collection_title,
+genre, status, event_title...), so the importers and exporters map them one to
+one. Fields beyond the agreed list: none so far.
 """
 
 from django.core.validators import RegexValidator
@@ -29,10 +34,23 @@ class ReferenceQuerySet(models.QuerySet):
 class Reference(models.Model):
     class Kind(models.TextChoices):
         JOURNAL_ARTICLE = "article-journal", "Journal article"
-        BOOK = "book", "Book"
+        PREPRINT = "preprint", "Preprint"
+        BOOK = "book", "Book or e-book"
         CHAPTER = "chapter", "Chapter in an edited book"
+        REPORT = "report", "Report or guideline"
         WEBPAGE = "webpage", "Web page"
-        REPORT = "report", "Report"
+        BLOG_POST = "blog-post", "Blog post"
+        NEWSPAPER = "newspaper", "Newspaper article"
+        MAGAZINE = "magazine", "Magazine article"
+        THESIS = "thesis", "Thesis"
+        CONFERENCE_PAPER = "conference-paper", "Conference paper"
+        VIDEO = "video", "Video"
+        PODCAST = "podcast", "Podcast"
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
 
     key = models.CharField(
         max_length=100,
@@ -42,6 +60,15 @@ class Reference(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOURNAL_ARTICLE)
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Leave empty for “no date”.")
+    issued_month = models.PositiveSmallIntegerField(
+        "month",
+        null=True,
+        blank=True,
+        help_text="1–12. Blog posts, newspaper and magazine articles, videos and podcasts give day and month.",
+    )
+    issued_day = models.PositiveSmallIntegerField(
+        "day", null=True, blank=True, help_text="Day of the month; needs the month."
+    )
     title = models.CharField(max_length=500)
     container_title = models.CharField(
         "journal / book / website",
@@ -52,7 +79,30 @@ class Reference(models.Model):
     volume = models.CharField(max_length=20, blank=True)
     issue = models.CharField(max_length=20, blank=True)
     pages = models.CharField(max_length=40, blank=True, help_text="For example 503–526 or 45.")
-    edition = models.CharField(max_length=20, blank=True, help_text="A number, for example 3 for the 3rd edition.")
+    number = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="A report or guideline number (NG226), an article number (e0216702) or an episode number.",
+    )
+    collection_title = models.CharField(
+        "series", max_length=300, blank=True, help_text="The series a report belongs to, for example NICE guideline."
+    )
+    genre = models.CharField(
+        "type", max_length=100, blank=True, help_text="The kind of thesis, for example PhD thesis or MSc dissertation."
+    )
+    status = models.CharField(
+        max_length=50, blank=True, help_text="For an article not yet in an issue: “in press” or “online first”."
+    )
+    event_title = models.CharField(
+        "conference", max_length=300, blank=True, help_text="The conference a paper was given at."
+    )
+    event_place = models.CharField("conference place", max_length=200, blank=True)
+    event_date = models.CharField(
+        "conference dates", max_length=100, blank=True, help_text="As printed, for example 3–5 June."
+    )
+    edition = models.CharField(
+        max_length=50, blank=True, help_text="A number (3 for the 3rd edition), or words such as “Revised edition”."
+    )
     place = models.CharField("place of publication", max_length=100, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
@@ -60,6 +110,13 @@ class Reference(models.Model):
         "DOI", max_length=200, blank=True, help_text="Only the DOI, for example 10.1111/j.1600-0838.2009.00986.x"
     )
     accessed = models.DateField(null=True, blank=True, help_text="When a web page was read.")
+    accessed_precision = models.CharField(
+        "access date known to",
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text="If only the month or year of access is known, the missing parts of the date are 1 and not shown.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,6 +179,12 @@ class Contributor(models.Model):
     initials = models.CharField(
         max_length=50, blank=True, help_text="For example A.J. (full given names are shortened)."
     )
+    particle = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="A particle dropped before the surname, as “van” in Ludwig van Beethoven (listed Beethoven, L. van).",
+    )
+    suffix = models.CharField(max_length=20, blank=True, help_text="For example Jr or III.")
     organisation = models.CharField(
         max_length=200, blank=True, help_text="Instead of a person, for example NHS England."
     )
