@@ -221,11 +221,15 @@ def test_latex_in_bibtex_values_is_decoded(raw, text):
 
 
 def test_names_with_particles_suffixes_and_others():
-    entry = "@book{k, title = {T}, author = {van Gogh, Vincent and Jones, Jr, Ann and de la Fontaine and others}}"
-    assert people(bibtex.parse(entry)[0], "author") == [
-        ("van Gogh", "Vincent"),
-        ("Jones Jr", "Ann"),
-        ("de la Fontaine", ""),
+    entry = (
+        "@book{k, title = {T}, author = {van Gogh, Vincent and Jones, Jr, Ann and de la Fontaine and "
+        "Beethoven, Ludwig van and others}}"
+    )
+    assert bibtex.parse(entry)[0]["contributors"] == [
+        {"role": "author", "position": 0, "surname": "van Gogh", "initials": "Vincent", "particle": "", "suffix": ""},
+        {"role": "author", "position": 1, "surname": "Jones", "initials": "Ann", "particle": "", "suffix": "Jr"},
+        {"role": "author", "position": 2, "surname": "de la Fontaine", "initials": "", "particle": "", "suffix": ""},
+        {"role": "author", "position": 3, "surname": "Beethoven", "initials": "Ludwig", "particle": "van", "suffix": ""},
     ]
 
 
@@ -246,7 +250,7 @@ BROKEN_BIBTEX = [
     ("@book{a, title = {T}}\n@book{b,\n  title = {Unclosed,\n  year = {2020}\n}\n", r"refs\.bib: line 3: the value of"),
     ("@book{a, title = {T}}\n@book{b,\n  title = {Never closed,\n", r"refs\.bib: line 3: the '\{' opened here"),
     ("@book{a, title = {T}}\n@book{b,\n  title = {T},\n  year = {soon},\n}", r"line 4, field 'year' of entry 'b'"),
-    ("@book{a, title = {T}}\n\n@phdthesis{b, title = {T}}", r"refs\.bib: line 3: @phdthesis entries cannot"),
+    ("@book{a, title = {T}}\n\n@patent{b, title = {T}}", r"refs\.bib: line 3: @patent entries cannot"),
     ("@book{a, title = {T}}\n@misc{b, title = {T}}", r"line 2: @misc entries cannot be imported"),
     ("@book{a, title = {T}, journal = jrnl}", r"line 1: 'jrnl' is not a known @string"),
     ("@book{a, title = {T}}\n@book{a, title = {U}}", r"line 2 \(entry 'a'\): the id 'a' appears twice"),
@@ -257,7 +261,7 @@ BROKEN_RIS = [
     ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - BOOK\nID  - b\nTI  - U\n", r"refs\.ris: line 5: this record has no"),
     ("TY  - JOUR\nID  - a\nTI  - T\nnot a tag line\nER  - \n", r"refs\.ris: line 4: expected 'TAG  - value'"),
     ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nAU  - Smith, J.\n", r"refs\.ris: line 5: 'AU' outside a record"),
-    ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - THES\nID  - b\nER  - \n", r"line 5, tag 'TY': 'THES'"),
+    ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - PAT\nID  - b\nER  - \n", r"line 5, tag 'TY': 'PAT' is not"),
     ("TY  - JOUR\nID  - a\nTI  - T\nER  - \nTY  - JOUR\nTI  - U\nER  - \n", r"line 5: the record has no 'ID'"),
     ("TY  - JOUR\nID  - a\nTI  - T\nY2  - yesterday\nER  - \n", r"line 4, tag 'Y2': expected a date"),
 ]
