@@ -10,12 +10,13 @@ genre, status, event_title...), so the importers and exporters map them one to
 one. Fields beyond the agreed list: none so far.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from . import harvard
+from . import harvard, normalise
 
 key_validator = RegexValidator(
     r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$",
@@ -126,10 +127,23 @@ class Reference(models.Model):
         ordering = ["key"]
 
     def __str__(self):
-        return f"{self.citation_label}, {self.year_label} — {self.title}"
+        return f"{self.citation_label}, {self.year_label} — {harvard.plain(self.title)}"
 
     def get_absolute_url(self):
         return reverse("references:detail", args=[self.key])
+
+    def clean(self):
+        """Store one shape whatever was pasted: a bare DOI, an edition number, a possible date."""
+        errors = {}
+        try:
+            self.doi = normalise.doi(self.doi)
+        except ValueError as problem:
+            errors["doi"] = str(problem)
+        self.edition = normalise.edition(self.edition)
+        errors.update(normalise.date_errors(self.year, self.issued_month, self.issued_day))
+        self.accessed = normalise.accessed(self.accessed, self.accessed_precision)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def anchor(self):
@@ -147,7 +161,7 @@ class Reference(models.Model):
     @property
     def citation_label(self):
         """Names as they stand in an in-text citation: 'Moore, Dalley and Agur'."""
-        return harvard.in_text_names(self.authors or self.editors) or self.title
+        return harvard.in_text_names(self.authors or self.editors) or harvard.plain(self.title)
 
     @property
     def year_label(self):
@@ -193,15 +207,16 @@ class Contributor(models.Model):
         ordering = ["role", "position", "pk"]
 
     def __str__(self):
-        return self.organisation or f"{self.surname}, {harvard.initials(self.initials)}".rstrip(", ")
+        return self.organisation or harvard.list_name(self)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if not self.organisation and not self.surname:
             raise ValidationError("Give a surname for a person, or the name of an organisation.")
-        if self.organisation and (self.surname or self.initials):
+        if self.organisation and (self.surname or self.initials or self.particle or self.suffix):
             raise ValidationError("A contributor is either a person or an organisation, not both.")
+        self.initials = normalise.initials(self.initials)
+        self.particle = " ".join(self.particle.split())
+        self.suffix = normalise.suffix(self.suffix)
 
     @property
     def family(self):
