@@ -69,7 +69,7 @@ def checked_date(parts, problem):
 
     `problem(message)` makes the ImportProblem naming entry and field; month 13
     or 31 April is refused there rather than stored or turned into a crash."""
-    year, month, day = (list(parts) + [None, None])[:3]
+    year, month, day = (list(parts) + [None, None, None])[:3]
     if year is None:
         raise problem("the date has no year")
     if not 1 <= year <= 9999:

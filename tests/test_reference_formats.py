@@ -229,7 +229,14 @@ def test_names_with_particles_suffixes_and_others():
         {"role": "author", "position": 0, "surname": "van Gogh", "initials": "Vincent", "particle": "", "suffix": ""},
         {"role": "author", "position": 1, "surname": "Jones", "initials": "Ann", "particle": "", "suffix": "Jr"},
         {"role": "author", "position": 2, "surname": "de la Fontaine", "initials": "", "particle": "", "suffix": ""},
-        {"role": "author", "position": 3, "surname": "Beethoven", "initials": "Ludwig", "particle": "van", "suffix": ""},
+        {
+            "role": "author",
+            "position": 3,
+            "surname": "Beethoven",
+            "initials": "Ludwig",
+            "particle": "van",
+            "suffix": "",
+        },
     ]
 
 
@@ -320,7 +327,10 @@ def test_import_command_refuses_other_extensions(tmp_path):
 
 def add_people(reference, role, names):
     for position, name in enumerate(names):
-        person = {"organisation": name[1]} if name[0] == "org" else {"surname": name[0], "initials": name[1]}
+        if isinstance(name, dict):
+            person = name
+        else:
+            person = {"organisation": name[1]} if name[0] == "org" else {"surname": name[0], "initials": name[1]}
         Contributor.objects.create(reference=reference, role=role, position=position, **person)
 
 
@@ -423,7 +433,10 @@ def snapshot():
     return {
         reference.key: (
             {name: value for name, value in reference.__dict__.items() if name in IMPORTED_FIELDS},
-            [(c.role, c.surname, c.initials, c.organisation) for c in reference.contributors.all()],
+            [
+                (c.role, c.surname, c.initials, c.particle, c.suffix, c.organisation)
+                for c in reference.contributors.all()
+            ],
         )
         for reference in Reference.objects.with_contributors()
     }
@@ -448,6 +461,252 @@ def test_round_trip_into_the_same_library_changes_nothing(library, fmt):
     counts = import_records(parse(text, fmt, source=f"export.{fmt}"))
     assert counts == {"created": 0, "updated": 0, "unchanged": len(library), "skipped": 0}
     assert snapshot() == library
+
+
+# Every kind, both ways, in every format: one work of each kind with every field that kind uses.
+
+WORKS_OF_EACH_KIND = {
+    "article-journal": dict(
+        authors=[{"surname": "van der Worp", "initials": "H."}, {"surname": "Smith", "initials": "J.", "suffix": "Jr"}],
+        year=2019,
+        container_title="PLOS ONE",
+        volume="14",
+        issue="5",
+        number="e0216702",
+        doi="10.1371/journal.pone.0216702",
+    ),
+    "article-in-press": dict(
+        kind="article-journal",
+        authors=[("Okafor", "N.")],
+        year=None,
+        status="in press",
+        container_title="Gait & Posture",
+    ),
+    "preprint": dict(
+        authors=[("Patel", "R.")],
+        year=2023,
+        issued_month=2,
+        issued_day=1,
+        publisher="medRxiv",
+        doi="10.1101/2023.02.01.23285299",
+    ),
+    "book": dict(
+        authors=[("Neumann", "D.A.")],
+        year=2017,
+        edition="3",
+        place="St. Louis",
+        publisher="Elsevier",
+        collection_title="Rehabilitation Series",
+        volume="2",
+    ),
+    "edited-book": dict(
+        kind="book",
+        editors=[("Lee", "C."), ("Patel", "R.")],
+        year=2020,
+        place="Abingdon",
+        publisher="Routledge",
+    ),
+    "chapter": dict(
+        authors=[("Müller", "H.")],
+        editors=[("Lee", "C."), ("org", "World Health Organization")],
+        year=2019,
+        container_title="Handbook of Gait",
+        pages="45-60",
+        edition="2",
+        place="London",
+        publisher="Elsevier",
+    ),
+    "report": dict(
+        authors=[("org", "National Institute for Health and Care Excellence")],
+        year=2022,
+        issued_month=10,
+        number="NG226",
+        collection_title="NICE guideline",
+        place="London",
+        publisher="NICE",
+        url="https://www.nice.org.uk/guidance/ng226",
+        accessed=datetime.date(2024, 3, 1),
+        accessed_precision="month",
+    ),
+    "webpage": dict(
+        authors=[("org", "NHS England")],
+        year=2023,
+        issued_month=4,
+        issued_day=12,
+        container_title="NHS website",
+        url="https://www.nhs.uk/conditions/plantar-fasciitis/",
+        accessed=datetime.date(2024, 3, 1),
+    ),
+    "blog-post": dict(
+        authors=[{"surname": "Beethoven", "initials": "L.", "particle": "van"}],
+        year=2021,
+        issued_month=11,
+        issued_day=30,
+        container_title="The Running Physio",
+        url="https://example.org/blog/heel-pain",
+        accessed=datetime.date(2024, 1, 1),
+        accessed_precision="year",
+    ),
+    "newspaper": dict(
+        authors=[("Davis", "N.")],
+        year=2024,
+        issued_month=1,
+        issued_day=9,
+        container_title="The Guardian",
+        pages="12",
+        url="https://www.theguardian.com/science/walking",
+    ),
+    "magazine": dict(
+        authors=[("Brown", "K.")],
+        year=2022,
+        issued_month=6,
+        container_title="Runner's World",
+        volume="57",
+        issue="6",
+        pages="40-44",
+    ),
+    "thesis": dict(
+        authors=[("Okafor", "N.")],
+        year=2018,
+        genre="PhD thesis",
+        place="Leeds",
+        publisher="University of Leeds",
+        url="https://etheses.whiterose.ac.uk/1234/",
+    ),
+    "masters-thesis": dict(kind="thesis", authors=[("Ng", "A.")], year=2016, genre="MSc dissertation", publisher="UCL"),
+    "untyped-thesis": dict(kind="thesis", authors=[("Ng", "B.")], year=2015, publisher="University of Bath"),
+    "conference-paper": dict(
+        authors=[("Hall", "S."), ("Moore", "T.")],
+        editors=[("Grant", "P.")],
+        year=2018,
+        container_title="Proceedings of the 8th World Congress of Biomechanics",
+        event_title="8th World Congress of Biomechanics",
+        event_place="Dublin",
+        event_date="8–12 July 2018",
+        pages="101-103",
+        place="Dublin",
+        publisher="WCB",
+    ),
+    "video": dict(
+        authors=[("org", "The Body Lab")],
+        year=2020,
+        issued_month=3,
+        issued_day=15,
+        container_title="YouTube",
+        url="https://www.youtube.com/watch?v=abc123",
+        accessed=datetime.date(2024, 2, 29),
+    ),
+    "podcast": dict(
+        authors=[("Kelly", "M.")],
+        year=2021,
+        issued_month=8,
+        issued_day=2,
+        container_title="The Physio Show",
+        number="42",
+        publisher="Physio Network",
+        url="https://example.org/podcast/42",
+        accessed=datetime.date(2024, 3, 1),
+    ),
+}
+
+
+def make_work_of_kind(key):
+    fields = dict(WORKS_OF_EACH_KIND[key])
+    return make_work(
+        key,
+        fields.pop("kind", key),
+        fields.pop("authors", ()),
+        fields.pop("editors", ()),
+        **{"year": None, **fields},
+    )
+
+
+def test_there_is_a_work_of_every_kind():
+    kinds = {fields.get("kind", key) for key, fields in WORKS_OF_EACH_KIND.items()}
+    assert kinds == set(Reference.Kind.values)
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+@pytest.mark.parametrize("key", WORKS_OF_EACH_KIND)
+def test_every_kind_comes_back_the_same_from_each_format(key, fmt):
+    make_work_of_kind(key)
+    before = snapshot()
+    text = WRITERS[fmt](Reference.objects.with_contributors())
+    assert import_records(parse(text, fmt))["unchanged"] == 1
+    Reference.objects.all().delete()
+    assert import_records(parse(text, fmt, source=f"export.{fmt}"))["created"] == 1
+    assert snapshot() == before
+
+
+EXPORTED_AS = {
+    # key: (CSL type, BibTeX entry type, RIS type)
+    "article-journal": ("article-journal", "article", "JOUR"),
+    "preprint": ("article", "misc", "GEN"),
+    "book": ("book", "book", "BOOK"),
+    "edited-book": ("book", "book", "EDBOOK"),
+    "chapter": ("chapter", "incollection", "CHAP"),
+    "report": ("report", "techreport", "RPRT"),
+    "webpage": ("webpage", "online", "ELEC"),
+    "blog-post": ("post-weblog", "online", "BLOG"),
+    "newspaper": ("article-newspaper", "article", "NEWS"),
+    "magazine": ("article-magazine", "article", "MGZN"),
+    "thesis": ("thesis", "phdthesis", "THES"),
+    "masters-thesis": ("thesis", "mastersthesis", "THES"),
+    "untyped-thesis": ("thesis", "thesis", "THES"),
+    "conference-paper": ("paper-conference", "inproceedings", "CPAPER"),
+    "video": ("motion_picture", "video", "VIDEO"),
+    "podcast": ("song", "audio", "SOUND"),
+}
+
+
+@pytest.mark.parametrize("key", EXPORTED_AS)
+def test_each_kind_is_exported_as_its_type_in_each_format(key):
+    make_work_of_kind(key)
+    references = Reference.objects.with_contributors()
+    csl_type, entry_type, ris_type = EXPORTED_AS[key]
+    assert json.loads(csl.to_csl_json(references))[0]["type"] == csl_type
+    assert bibtex.to_bibtex(references).startswith(f"@{entry_type}{{{key},\n")
+    assert ris.to_ris(references).startswith(f"TY  - {ris_type}\r\nID  - {key}\r\n")
+
+
+def test_new_fields_are_written_where_each_format_keeps_them():
+    for key in ("article-journal", "report", "blog-post", "conference-paper", "podcast", "preprint"):
+        make_work_of_kind(key)
+    references = Reference.objects.with_contributors()
+    items = {item["id"]: item for item in json.loads(csl.to_csl_json(references))}
+    assert items["article-journal"]["author"] == [
+        {"family": "van der Worp", "given": "H."},
+        {"family": "Smith", "given": "J.", "suffix": "Jr"},
+    ]
+    assert items["article-journal"]["number"] == "e0216702"
+    assert (items["report"]["number"], items["report"]["collection-title"]) == ("NG226", "NICE guideline")
+    assert items["report"]["issued"] == {"date-parts": [[2022, 10]]}
+    assert items["report"]["accessed"] == {"date-parts": [[2024, 3]]}
+    assert items["blog-post"]["author"] == [{"family": "Beethoven", "given": "L.", "dropping-particle": "van"}]
+    assert items["blog-post"]["accessed"] == {"date-parts": [[2024]]}
+    assert items["conference-paper"]["event-title"] == "8th World Congress of Biomechanics"
+    assert items["conference-paper"]["event-date"] == {"literal": "8–12 July 2018"}
+
+    text = bibtex.to_bibtex(references)
+    assert "author = {van der Worp, H. and Smith, Jr, J.},\n" in text
+    assert "  number = {5},\n  eid = {e0216702},\n" in text
+    assert "  number = {NG226},\n  series = {NICE guideline},\n" in text
+    assert "  date = {2022-10},\n" in text and "  urldate = {2024-03},\n" in text
+    assert "author = {Beethoven, L. van},\n  title = {Title of blog-post},\n  entrysubtype = {blog},\n" in text
+    assert "  eventtitle = {8th World Congress of Biomechanics},\n  venue = {Dublin},\n" in text
+    assert (
+        "@misc{preprint,\n  author = {Patel, R.},\n  title = {Title of preprint},\n  howpublished = {Preprint},\n"
+        in text
+    )
+
+    text = ris.to_ris(references)
+    assert "AU  - van der Worp, H.\r\nAU  - Smith, J., Jr\r\n" in text
+    assert "M1  - e0216702\r\n" in text and "M1  - NG226\r\nT3  - NICE guideline\r\n" in text
+    assert "PY  - 2022/10\r\n" in text and "Y2  - 2024/03\r\n" in text
+    assert "AU  - Beethoven, L. van\r\n" in text
+    assert "C3  - Proceedings of the 8th World Congress of Biomechanics\r\nT2  - 8th World Congress" in text
+    assert "C1  - Dublin\r\nDA  - 8–12 July 2018\r\n" in text
+    assert "TY  - GEN\r\nID  - preprint\r\n" in text and "M3  - Preprint\r\n" in text
 
 
 def test_bibtex_export_escapes_latex_and_braces_organisations(library):
@@ -586,3 +845,182 @@ def test_download_links_name_what_they_download(cited):
 def test_csl_json_parse_errors_still_name_the_line():
     with pytest.raises(ImportProblem, match=r"refs\.json: line 2"):
         parse('[\n  {"id": "a" "type": "book"}\n]', "json", source="refs.json")
+
+
+# Bad input is refused where it stands: the entry and field named, no crash, nothing saved
+
+
+def csl_item(**fields):
+    return json.dumps([{"id": "a", "type": "book", "title": "T", **fields}])
+
+
+BAD_INPUT = {
+    # name: (file name, text, the whole message)
+    "issued without a year": (
+        "refs.json",
+        csl_item(issued={"date-parts": [[]]}),
+        "refs.json: entry 1 (id 'a'), field 'issued': the date has no year",
+    ),
+    "issued Infinity": (
+        "refs.json",
+        csl_item(issued={"date-parts": [[float("inf")]]}),
+        "refs.json: entry 1 (id 'a'), field 'issued': Infinity in 'date-parts' is not a whole number",
+    ),
+    "issued a fraction": (
+        "refs.json",
+        csl_item(issued={"date-parts": [[2019.5]]}),
+        "refs.json: entry 1 (id 'a'), field 'issued': 2019.5 in 'date-parts' is not a whole number",
+    ),
+    "family a number": (
+        "refs.json",
+        csl_item(author=[{"given": "A.", "family": 5}]),
+        "refs.json: entry 1 (id 'a'), field 'author' name 1: 'family' must be text, not 5",
+    ),
+    "accessed empty": (
+        "refs.json",
+        csl_item(accessed={"date-parts": [[]]}),
+        "refs.json: entry 1 (id 'a'), field 'accessed': the date has no year",
+    ),
+    "accessed empty text": (
+        "refs.json",
+        csl_item(accessed=""),
+        "refs.json: entry 1 (id 'a'), field 'accessed': expected {'date-parts': [[year, month, day]]}",
+    ),
+    "csl month 13": (
+        "refs.json",
+        csl_item(issued={"date-parts": [[2019, 13]]}),
+        "refs.json: entry 1 (id 'a'), field 'issued': there is no month 13; give 1 to 12",
+    ),
+    "csl 31 April": (
+        "refs.json",
+        csl_item(accessed={"date-parts": [[2019, 4, 31]]}),
+        "refs.json: entry 1 (id 'a'), field 'accessed': 31 April 2019 is not a date",
+    ),
+    "csl title a number": (
+        "refs.json",
+        csl_item(title=5),
+        "refs.json: entry 1 (id 'a'), field 'title': expected text, not 5",
+    ),
+    "csl id a list": (
+        "refs.json",
+        json.dumps([{"id": [1], "type": "book", "title": "T"}]),
+        "refs.json: entry 1, field 'id': expected text, not [1]",
+    ),
+    "csl type a number": (
+        "refs.json",
+        json.dumps([{"id": "a", "type": 7, "title": "T"}]),
+        "refs.json: entry 1 (id 'a'), field 'type': '7' is not one of " + ", ".join(sorted(csl.CSL_TYPES)),
+    ),
+    "latex backslash before a non-ASCII letter": (
+        "refs.bib",
+        "@book{a,\n  title = {Caf\\é},\n}\n",
+        "refs.bib: line 2, field 'title' of entry 'a': '\\é' is not a LaTeX command; write é without the backslash",
+    ),
+    "latex in a name": (
+        "refs.bib",
+        "@book{a,\n  title = {T},\n  author = {Ren\\ée, A.},\n}\n",
+        "refs.bib: line 3, field 'author' of entry 'a': '\\é' is not a LaTeX command; write é without the backslash",
+    ),
+    "bibtex month 13": (
+        "refs.bib",
+        "@book{a,\n  title = {T},\n  year = 2019,\n  month = 13,\n}\n",
+        "refs.bib: line 4, field 'month' of entry 'a': there is no month 13; give 1 to 12",
+    ),
+    "bibtex 31 April": (
+        "refs.bib",
+        "@book{a,\n  title = {T},\n  date = {2019-04-31},\n}\n",
+        "refs.bib: line 3, field 'date' of entry 'a': 31 April 2019 is not a date",
+    ),
+    "bibtex 29 February 2019": (
+        "refs.bib",
+        "@online{a,\n  title = {T},\n  url = {https://a.org},\n  urldate = {2019-02-29},\n}\n",
+        "refs.bib: line 4, field 'urldate' of entry 'a': 29 February 2019 is not a date",
+    ),
+    "ris 31 April": (
+        "refs.ris",
+        "TY  - BOOK\nID  - a\nTI  - T\nPY  - 2019/04/31/\nER  - \n",
+        "refs.ris: line 4, tag 'PY': 31 April 2019 is not a date",
+    ),
+    "ris month 13": (
+        "refs.ris",
+        "TY  - ELEC\nID  - a\nTI  - T\nY2  - 2025/13/45\nER  - \n",
+        "refs.ris: line 4, tag 'Y2': there is no month 13; give 1 to 12",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_INPUT)
+def test_bad_input_is_refused_by_the_parser_naming_the_entry_and_field(name):
+    filename, text, message = BAD_INPUT[name]
+    with pytest.raises(ImportProblem) as refused:
+        parse(text, filename.rsplit(".", 1)[1], source=filename)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("name", BAD_INPUT)
+def test_bad_input_is_refused_by_the_command_and_saves_nothing(tmp_path, name):
+    filename, text, message = BAD_INPUT[name]
+    (tmp_path / filename).write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_references", str(tmp_path / filename), stdout=open("/dev/null", "w"))
+    assert str(refused.value) == f"{tmp_path}/{message}. Nothing was imported."
+    assert (Reference.objects.count(), Contributor.objects.count()) == (0, 0)
+
+
+def test_the_command_run_as_a_program_prints_the_message_and_no_traceback(tmp_path):
+    """What someone at a terminal sees: one line on stderr, exit status 1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "refs.bib"
+    path.write_text(BAD_INPUT["latex backslash before a non-ASCII letter"][1], encoding="utf-8")
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    result = subprocess.run(
+        [sys.executable, str(manage), "import_references", str(path)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}", "DEBUG": "1"},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"CommandError: {path}: line 2, field 'title' of entry 'a': '\\é' is not a LaTeX command; "
+        "write é without the backslash. Nothing was imported.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        (csl_item(issued={"date-parts": [["2019", "5"]]}), "year", 2019),
+        (csl_item(issued={"date-parts": [["2019", "5"]]}), "issued_month", 5),
+        (csl_item(volume=12, issue=3, page=45, edition=2), "volume", "12"),
+        (csl_item(volume=12, issue=3, page=45, edition=2), "pages", "45"),
+        (csl_item(id=17), "key", "17"),
+    ],
+)
+def test_numbers_are_taken_where_their_meaning_is_clear(text, field, value):
+    assert csl.parse(text)[0]["fields"][field] == value
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"volume": 1.5}, "field 'volume': expected text, not 1.5"),
+        ({"volume": True}, "field 'volume': expected text, not true"),
+        ({"container-title": 5}, "field 'container-title': expected text, not 5"),
+        ({"DOI": ["10.1/x"]}, "field 'DOI': expected text, not [\"10.1/x\"]"),
+        ({"issued": {"date-parts": [[True]]}}, "field 'issued': true in 'date-parts' is not a whole number"),
+        ({"issued": {"date-parts": [["soon"]]}}, "field 'issued': \"soon\" in 'date-parts' is not a whole number"),
+        ({"author": [{"literal": 5}]}, "field 'author' name 1: 'literal' must be text, not 5"),
+        (
+            {"editor": [{"family": "Lee", "suffix": ["Jr"]}]},
+            "field 'editor' name 1: 'suffix' must be text, not [\"Jr\"]",
+        ),
+    ],
+)
+def test_other_values_of_the_wrong_type_are_refused_naming_the_field(fields, message):
+    with pytest.raises(ImportProblem) as refused:
+        csl.parse(csl_item(**fields))
+    assert str(refused.value) == f"input: entry 1 (id 'a'), {message}"
