@@ -68,6 +68,8 @@ THESIS_TYPES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 PHD = re.compile(r"\b(ph\.?\s?d|doctor|doctoral|d\.?phil)", re.IGNORECASE)
 MASTERS = re.compile(r"\b(master|m\.?sc|m\.?a|m\.?phil|m\.?res)\b", re.IGNORECASE)
 PREPRINT = "Preprint"
+# biblatex's localisation key for "in press"; other publication states are kept as written.
+PUBSTATES = {"inpress": "in press"}
 # Kinds written as @article, whose `number` is the issue; their article number is `eid`.
 ARTICLE_KINDS = {"article-journal", "newspaper", "magazine"}
 # Where the site, blog, channel or show that a web or media item belongs to is named.
@@ -510,6 +512,7 @@ def _record(entry_type, key, line, fields, source):
         **_accessed(fields, problem),
     }
     record_fields["pages"] = record_fields["pages"].replace("--", "-")
+    record_fields["status"] = PUBSTATES.get(record_fields["status"], record_fields["status"])
     if kind == "thesis" and not record_fields["genre"]:
         record_fields["genre"] = THESIS_TYPES.get(entry_type, "")
     if not record_fields["title"]:
@@ -672,7 +675,7 @@ def _entry(reference):
         ("pages", text_to_latex(reference.pages).replace("-", "--")),
         ("series", text_to_latex(reference.collection_title)),
         ("type", text_to_latex(reference.genre)),
-        ("pubstate", text_to_latex(reference.status)),
+        ("pubstate", {v: k for k, v in PUBSTATES.items()}.get(reference.status, text_to_latex(reference.status))),
         ("eventtitle", text_to_latex(reference.event_title)),
         ("venue", text_to_latex(reference.event_place)),
         ("eventdate", text_to_latex(reference.event_date)),

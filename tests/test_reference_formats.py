@@ -670,7 +670,15 @@ def test_each_kind_is_exported_as_its_type_in_each_format(key):
 
 
 def test_new_fields_are_written_where_each_format_keeps_them():
-    for key in ("article-journal", "report", "blog-post", "conference-paper", "podcast", "preprint"):
+    for key in (
+        "article-journal",
+        "article-in-press",
+        "report",
+        "blog-post",
+        "conference-paper",
+        "podcast",
+        "preprint",
+    ):
         make_work_of_kind(key)
     references = Reference.objects.with_contributors()
     items = {item["id"]: item for item in json.loads(csl.to_csl_json(references))}
@@ -693,6 +701,7 @@ def test_new_fields_are_written_where_each_format_keeps_them():
     assert "  number = {NG226},\n  series = {NICE guideline},\n" in text
     assert "  date = {2022-10},\n" in text and "  urldate = {2024-03},\n" in text
     assert "author = {Beethoven, L. van},\n  title = {Title of blog-post},\n  entrysubtype = {blog},\n" in text
+    assert "  journal = {Gait \\& Posture},\n  pubstate = {inpress},\n" in text
     assert "  eventtitle = {8th World Congress of Biomechanics},\n  venue = {Dublin},\n" in text
     assert (
         "@misc{preprint,\n  author = {Patel, R.},\n  title = {Title of preprint},\n  howpublished = {Preprint},\n"
@@ -1024,3 +1033,300 @@ def test_other_values_of_the_wrong_type_are_refused_naming_the_field(fields, mes
     with pytest.raises(ImportProblem) as refused:
         csl.parse(csl_item(**fields))
     assert str(refused.value) == f"input: entry 1 (id 'a'), {message}"
+
+
+# Reading the new kinds and fields as reference managers write them
+
+
+ZOTERO_CSL = [
+    {
+        "id": "patel2023",
+        "type": "article",
+        "title": "Cadence and heel pain",
+        "publisher": "medRxiv",
+        "number": "2023.02.01.23285299",
+        "DOI": "10.1101/2023.02.01.23285299",
+        "author": [{"family": "Patel", "given": "Ravi"}],
+        "issued": {"date-parts": [["2023", 2, 1]]},
+    },
+    {
+        "id": "okafor2018",
+        "type": "thesis",
+        "title": "Gait retraining",
+        "genre": "PhD Thesis",
+        "publisher": "University of Leeds",
+        "publisher-place": "Leeds",
+        "author": [{"family": "Worp", "non-dropping-particle": "van der", "given": "Henk"}],
+        "issued": {"date-parts": [[2018]]},
+    },
+    {
+        "id": "hall2018",
+        "type": "paper-conference",
+        "title": "Running economy",
+        "container-title": "Proceedings of the 8th World Congress of Biomechanics",
+        "event-title": "8th World Congress of Biomechanics",
+        "event-place": "Dublin",
+        "event-date": {"date-parts": [[2018, 7, 8], [2018, 7, 12]]},
+        "author": [{"family": "Beethoven", "dropping-particle": "van", "given": "Ludwig"}],
+        "editor": [{"family": "Smith", "given": "John", "suffix": "Jr."}],
+        "issued": {"date-parts": [[2018, 7]]},
+        "accessed": {"date-parts": [[2024, 3]]},
+    },
+    {"id": "kelly2021", "type": "broadcast", "genre": "Podcast", "title": "Episode 42", "number": "42"},
+]
+
+
+def test_zotero_csl_json_of_the_new_kinds_is_read():
+    records = by_key(csl.parse(json.dumps(ZOTERO_CSL)))
+    preprint = records["patel2023"]["fields"]
+    assert (preprint["kind"], preprint["publisher"], preprint["number"]) == (
+        "preprint",
+        "medRxiv",
+        "2023.02.01.23285299",
+    )
+    assert (preprint["year"], preprint["issued_month"], preprint["issued_day"]) == (2023, 2, 1)
+    thesis = records["okafor2018"]
+    assert (thesis["fields"]["kind"], thesis["fields"]["genre"]) == ("thesis", "PhD Thesis")
+    assert thesis["contributors"][0]["surname"] == "van der Worp"
+    paper = records["hall2018"]
+    assert paper["fields"]["kind"] == "conference-paper"
+    assert (paper["fields"]["event_title"], paper["fields"]["event_place"], paper["fields"]["event_date"]) == (
+        "8th World Congress of Biomechanics",
+        "Dublin",
+        "2018-07-08/2018-07-12",
+    )
+    assert (paper["fields"]["accessed"], paper["fields"]["accessed_precision"]) == (datetime.date(2024, 3, 1), "month")
+    assert [(c["role"], c["surname"], c["initials"], c["particle"], c["suffix"]) for c in paper["contributors"]] == [
+        ("author", "Beethoven", "Ludwig", "van", ""),
+        ("editor", "Smith", "John", "", "Jr."),
+    ]
+    assert (records["kelly2021"]["fields"]["kind"], records["kelly2021"]["fields"]["number"]) == ("podcast", "42")
+
+
+def test_a_csl_broadcast_that_is_not_a_podcast_is_refused():
+    with pytest.raises(ImportProblem) as refused:
+        csl.parse(json.dumps([{"id": "tv", "type": "broadcast", "title": "T"}]))
+    assert str(refused.value) == (
+        "input: entry 1 (id 'tv'), field 'type': a 'broadcast' is imported only as a podcast, with 'genre' saying so"
+    )
+
+
+NEW_KINDS_BIBTEX = r"""@phdthesis{okafor2018,
+  author = {Okafor, Ngozi},
+  title = {Gait retraining},
+  school = {University of Leeds},
+  year = 2018,
+}
+@mastersthesis{ng2016, author = {Ng, A.}, title = {Insoles}, school = {UCL}, year = 2016}
+@inproceedings{hall2018,
+  author = {Hall, S. and Smith, Jr., John},
+  title = {Running economy},
+  booktitle = {Proceedings of the 8th World Congress of Biomechanics},
+  eventtitle = {8th World Congress of Biomechanics},
+  venue = {Dublin},
+  year = 2018,
+  month = jul,
+}
+@techreport{nice2022,
+  author = {{National Institute for Health and Care Excellence}},
+  title = {Osteoarthritis in over 16s},
+  institution = {NICE},
+  type = {Guideline},
+  number = {NG226},
+  series = {NICE guideline},
+  date = {2022-10-19},
+}
+@article{guardian2024,
+  entrysubtype = {newspaper},
+  author = {Davis, Nicola},
+  title = {Walking more},
+  journal = {The Guardian},
+  year = 2024,
+  month = {January},
+  pages = {12},
+}
+@online{physio2021,
+  entrysubtype = {blog},
+  author = {Beethoven, Ludwig van},
+  title = {Heel pain},
+  organization = {The Running Physio},
+  url = {https://example.org/blog},
+  urldate = {2024},
+}
+@misc{patel2023,
+  author = {Patel, R.},
+  title = {Cadence},
+  howpublished = {Preprint},
+  publisher = {medRxiv},
+  doi = {10.1101/2023.02.01.23285299},
+  year = 2023,
+}
+@article{plos2019, author = {Lee, C.}, title = {T}, journal = {PLOS ONE},
+  number = {5}, eid = {e0216702}, pubstate = {inpress}}
+"""
+
+
+def test_bibtex_of_the_new_kinds_is_read():
+    records = by_key(bibtex.parse(NEW_KINDS_BIBTEX))
+    kinds = {key: record["fields"]["kind"] for key, record in records.items()}
+    assert kinds == {
+        "okafor2018": "thesis",
+        "ng2016": "thesis",
+        "hall2018": "conference-paper",
+        "nice2022": "report",
+        "guardian2024": "newspaper",
+        "physio2021": "blog-post",
+        "patel2023": "preprint",
+        "plos2019": "article-journal",
+    }
+    assert records["okafor2018"]["fields"]["genre"] == "PhD thesis"
+    assert records["okafor2018"]["fields"]["publisher"] == "University of Leeds"
+    assert records["ng2016"]["fields"]["genre"] == "Master's thesis"
+    paper = records["hall2018"]
+    assert (paper["fields"]["event_title"], paper["fields"]["event_place"], paper["fields"]["issued_month"]) == (
+        "8th World Congress of Biomechanics",
+        "Dublin",
+        7,
+    )
+    assert paper["contributors"][1] == {
+        "role": "author",
+        "position": 1,
+        "surname": "Smith",
+        "initials": "John",
+        "particle": "",
+        "suffix": "Jr.",
+    }
+    report = records["nice2022"]["fields"]
+    assert (report["number"], report["collection_title"], report["genre"], report["publisher"]) == (
+        "NG226",
+        "NICE guideline",
+        "Guideline",
+        "NICE",
+    )
+    assert (report["year"], report["issued_month"], report["issued_day"]) == (2022, 10, 19)
+    assert records["guardian2024"]["fields"]["issued_month"] == 1
+    blog = records["physio2021"]
+    assert blog["fields"]["container_title"] == "The Running Physio"
+    assert (blog["fields"]["accessed"], blog["fields"]["accessed_precision"]) == (datetime.date(2024, 1, 1), "year")
+    assert (blog["contributors"][0]["initials"], blog["contributors"][0]["particle"]) == ("Ludwig", "van")
+    assert records["patel2023"]["fields"]["publisher"] == "medRxiv"
+    plos = records["plos2019"]["fields"]
+    assert (plos["issue"], plos["number"], plos["status"]) == ("5", "e0216702", "in press")
+
+
+NEW_KINDS_RIS = """TY  - THES
+ID  - okafor2018
+AU  - Okafor, Ngozi
+TI  - Gait retraining
+PB  - University of Leeds
+M3  - PhD thesis
+PY  - 2018
+ER  -
+
+TY  - CONF
+ID  - hall2018
+AU  - Hall, S.
+AU  - Smith, John, Jr.
+AU  - Beethoven, Ludwig van
+TI  - Running economy
+T2  - 8th World Congress of Biomechanics
+C1  - Dublin
+C3  - Proceedings of the 8th World Congress of Biomechanics
+DA  - 8-12 July 2018
+PY  - 2018/07//
+ER  -
+
+TY  - JOUR
+ID  - inpress
+AU  - Okafor, N.
+TI  - Accepted work
+T2  - Gait & Posture
+PY  - in press
+ER  -
+
+TY  - GEN
+ID  - patel2023
+AU  - Patel, R.
+TI  - Cadence
+M3  - Preprint
+PB  - medRxiv
+DA  - 2023/02/01
+ER  -
+
+TY  - SOUND
+ID  - kelly2021
+AU  - Kelly, M.
+TI  - Episode 42
+T2  - The Physio Show
+M1  - 42
+PY  - 2021/08/02/
+Y2  - 2024/03
+ER  -
+"""
+
+
+def test_ris_of_the_new_kinds_is_read():
+    records = by_key(ris.parse(NEW_KINDS_RIS))
+    assert [r["fields"]["kind"] for r in records.values()] == [
+        "thesis",
+        "conference-paper",
+        "article-journal",
+        "preprint",
+        "podcast",
+    ]
+    assert (records["okafor2018"]["fields"]["genre"], records["okafor2018"]["fields"]["publisher"]) == (
+        "PhD thesis",
+        "University of Leeds",
+    )
+    paper = records["hall2018"]
+    assert {
+        name: paper["fields"][name] for name in ("container_title", "event_title", "event_place", "event_date")
+    } == {
+        "container_title": "Proceedings of the 8th World Congress of Biomechanics",
+        "event_title": "8th World Congress of Biomechanics",
+        "event_place": "Dublin",
+        "event_date": "8-12 July 2018",
+    }
+    assert (paper["fields"]["year"], paper["fields"]["issued_month"], paper["fields"]["issued_day"]) == (2018, 7, None)
+    assert [(c["surname"], c["initials"], c["particle"], c["suffix"]) for c in paper["contributors"]] == [
+        ("Hall", "S.", "", ""),
+        ("Smith", "John", "", "Jr."),
+        ("Beethoven", "Ludwig", "van", ""),
+    ]
+    assert (records["inpress"]["fields"]["year"], records["inpress"]["fields"]["status"]) == (None, "in press")
+    preprint = records["patel2023"]["fields"]
+    assert (preprint["genre"], preprint["year"], preprint["issued_month"], preprint["issued_day"]) == ("", 2023, 2, 1)
+    podcast = records["kelly2021"]["fields"]
+    assert (podcast["number"], podcast["container_title"], podcast["accessed_precision"]) == (
+        "42",
+        "The Physio Show",
+        "month",
+    )
+
+
+def test_a_generic_ris_record_without_a_type_of_work_is_refused():
+    with pytest.raises(ImportProblem) as refused:
+        ris.parse("TY  - GEN\nID  - a\nTI  - T\nER  - \n", source="refs.ris")
+    assert str(refused.value) == (
+        "refs.ris: line 1, tag 'TY': 'GEN' records are imported only as preprints, with 'M3  - Preprint'"
+    )
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_a_doi_given_as_an_address_is_stored_bare_and_importing_again_changes_nothing(fmt):
+    text = {
+        "json": csl_item(DOI="https://doi.org/10.1371/journal.pone.0216702"),
+        "bib": "@book{a, title = {T}, doi = {https://doi.org/10.1371/journal.pone.0216702}}",
+        "ris": "TY  - BOOK\nID  - a\nTI  - T\nDO  - https://doi.org/10.1371/journal.pone.0216702\nER  - \n",
+    }[fmt]
+    assert import_records(parse(text, fmt))["created"] == 1
+    assert Reference.objects.get(key="a").doi == "10.1371/journal.pone.0216702"
+    assert import_records(parse(text, fmt)) == {"created": 0, "updated": 0, "unchanged": 1, "skipped": 0}
+
+
+def test_initials_and_editions_are_compared_as_they_are_stored():
+    text = csl_item(author=[{"family": "Neumann", "given": "Donald A."}], edition="3rd edn")
+    import_records(parse(text, "json"))
+    reference = Reference.objects.with_contributors().get(key="a")
+    assert (reference.edition, reference.authors[0].initials) == ("3", "D.A.")
+    assert import_records(parse(text, "json"))["unchanged"] == 1
