@@ -24,6 +24,48 @@ key_validator = RegexValidator(
 )
 
 
+# The fields each kind prints, besides key, kind, year, title and its people; the admin shows these.
+FIELDS_BY_KIND = {
+    "article-journal": ("container_title", "volume", "issue", "pages", "number", "status", "doi", "url", "accessed"),
+    "preprint": ("container_title", "doi", "url", "accessed"),
+    "book": ("edition", "place", "publisher", "doi", "url", "accessed"),
+    "chapter": ("container_title", "edition", "place", "publisher", "pages", "doi", "url", "accessed"),
+    "report": ("collection_title", "number", "edition", "place", "publisher", "doi", "url", "accessed"),
+    "webpage": ("container_title", "url", "accessed"),
+    "blog-post": ("issued_month", "issued_day", "container_title", "url", "accessed"),
+    "newspaper": ("issued_month", "issued_day", "container_title", "pages", "url", "accessed"),
+    "magazine": ("issued_month", "issued_day", "container_title", "pages", "url", "accessed"),
+    "thesis": ("genre", "publisher", "doi", "url", "accessed"),
+    "conference-paper": (
+        "container_title",
+        "event_title",
+        "event_place",
+        "event_date",
+        "place",
+        "publisher",
+        "pages",
+        "doi",
+        "url",
+        "accessed",
+    ),
+    "video": ("issued_month", "issued_day", "container_title", "url", "accessed"),
+    "podcast": ("issued_month", "issued_day", "container_title", "number", "url", "accessed"),
+}
+# What an entry of each kind cannot do without (a conference paper needs proceedings or a conference: see the form).
+REQUIRED_BY_KIND = {
+    "article-journal": ("container_title",),
+    "preprint": ("container_title",),
+    "chapter": ("container_title",),
+    "webpage": ("url",),
+    "blog-post": ("container_title", "url"),
+    "newspaper": ("container_title",),
+    "magazine": ("container_title",),
+    "thesis": ("genre", "publisher"),
+    "video": ("url",),
+    "podcast": ("container_title", "url"),
+}
+
+
 class ReferenceQuerySet(models.QuerySet):
     def with_contributors(self):
         """Everything needed to format references, in one extra query."""
@@ -70,15 +112,22 @@ class Reference(models.Model):
     issued_day = models.PositiveSmallIntegerField(
         "day", null=True, blank=True, help_text="Day of the month; needs the month."
     )
-    title = models.CharField(max_length=500)
+    title = models.CharField(
+        max_length=500,
+        # No angle brackets here: the admin shows help texts as HTML.
+        help_text="As on the work. CSL rich text is understood: i, b, sup and sub tags, small-caps and nocase spans.",
+    )
     container_title = models.CharField(
         "journal / book / website",
         max_length=300,
         blank=True,
-        help_text="The journal of an article, the book of a chapter, or the site a web page belongs to.",
+        help_text="What the work is part of: the journal of an article, the book of a chapter, the site of a web "
+        "page, the blog, newspaper, magazine, preprint server, proceedings, video channel or podcast.",
     )
-    volume = models.CharField(max_length=20, blank=True)
-    issue = models.CharField(max_length=20, blank=True)
+    volume = models.CharField(max_length=20, blank=True, help_text="The journal volume, for example 45.")
+    issue = models.CharField(
+        max_length=20, blank=True, help_text="The journal issue, for example 11; a supplement as “Suppl. 2”."
+    )
     pages = models.CharField(max_length=40, blank=True, help_text="For example 503–526 or 45.")
     number = models.CharField(
         max_length=50,
@@ -104,11 +153,20 @@ class Reference(models.Model):
     edition = models.CharField(
         max_length=50, blank=True, help_text="A number (3 for the 3rd edition), or words such as “Revised edition”."
     )
-    place = models.CharField("place of publication", max_length=100, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    place = models.CharField(
+        "place of publication", max_length=100, blank=True, help_text="The city, for example London."
+    )
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="The publisher; for a thesis, the university that awarded it."
+    )
+    url = models.URLField(
+        "URL", max_length=500, blank=True, help_text="Where it is read online; not needed when there is a DOI."
+    )
     doi = models.CharField(
-        "DOI", max_length=200, blank=True, help_text="Only the DOI, for example 10.1111/j.1600-0838.2009.00986.x"
+        "DOI",
+        max_length=200,
+        blank=True,
+        help_text="For example 10.1111/j.1600-0838.2009.00986.x; a pasted https://doi.org/… address is shortened.",
     )
     accessed = models.DateField(null=True, blank=True, help_text="When a web page was read.")
     accessed_precision = models.CharField(
