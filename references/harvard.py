@@ -267,6 +267,14 @@ def _container(reference, italic=True):
     return _rich(reference.container_title, italic=italic)
 
 
+ENDS_SENTENCE = (".", "?", "!")
+
+
+def _stop(reference):
+    """The full stop after an italic title, unless the title ends a sentence itself: 'Why walk? London: P.'."""
+    return " " if plain(reference.title).rstrip().endswith(ENDS_SENTENCE) else ". "
+
+
 def _comma_list(*parts):
     """', a, b' for the parts that are there."""
     return [(f", {part}", False) for part in parts if part]
@@ -307,7 +315,8 @@ def _report(reference, after_title):
     out = [(f" ({series})", False)] if series else []
     rest = [edition_text(reference.edition), _publication(reference)]
     if any(rest):
-        out.append(((". " if after_title or series else " ") + " ".join(r for r in rest if r), False))
+        separator = ". " if series else _stop(reference) if after_title else " "
+        out.append((separator + " ".join(r for r in rest if r), False))
     return out
 
 
@@ -320,7 +329,7 @@ def _dated_part(reference):
 
 def _thesis(reference):
     return (
-        [(". " + ". ".join(p for p in (reference.genre, reference.publisher) if p), False)]
+        [(_stop(reference) + ". ".join(p for p in (reference.genre, reference.publisher) if p), False)]
         if (reference.genre or reference.publisher)
         else []
     )
@@ -369,7 +378,7 @@ def _details(reference, after_title):
     if kind == "webpage" and reference.container_title:
         return [(", ", False), *_container(reference, italic=False)]
     rest = [edition_text(reference.edition), _publication(reference)]
-    separator = ". " if after_title else " "
+    separator = _stop(reference) if after_title else " "
     return [(separator + " ".join(r for r in rest if r), False)] if any(rest) else []
 
 
@@ -400,7 +409,7 @@ def pieces(reference, year_suffix=""):
         out = [*title, (f" ({year})", False)]
     out += _details(reference, after_title=bool(names))
     text = "".join(t for t, _ in out)
-    if not text.endswith("."):
+    if not text.endswith(ENDS_SENTENCE):
         out.append((".", False))
     out += _online(reference)
     return [(text, style) for text, style in out if text]

@@ -1,9 +1,13 @@
 """Harvard (Cite Them Right, 12th edition): one test per rule."""
 
 import datetime
+import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from references import harvard
 from references.models import Contributor, Reference
@@ -576,3 +580,31 @@ def test_particle_and_suffix_are_kept_trimmed():
 def test_an_organisation_has_no_particle_or_suffix():
     with pytest.raises(ValidationError):
         contributor(organisation="NHS", suffix="Jr")
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "text"),
+    [
+        ("book", {"publisher": "P"}, "Smith, J. (2020) Why walk? P."),
+        ("book", {}, "Smith, J. (2020) Why walk?"),
+        ("thesis", {"genre": "PhD thesis", "publisher": "U"}, "Smith, J. (2020) Why walk? PhD thesis. U."),
+        ("report", {"number": "R1", "publisher": "P"}, "Smith, J. (2020) Why walk? (R1). P."),
+    ],
+)
+def test_a_title_ending_in_a_question_mark_takes_no_full_stop(kind, fields, text):
+    assert entry(kind, title="Why walk?", **fields).harvard_text() == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/\"'&=ibspuncl :;-")), max_size=60))
+def test_no_markup_reaches_html_but_csl_rich_text(title):
+    """Whatever a title holds, the HTML has only the tags rich text allows."""
+    text_fields = {f.name: "" for f in Reference._meta.concrete_fields if f.get_internal_type() == "CharField"}
+    dates = {"year": 2020, "issued_month": None, "issued_day": None, "accessed": None}
+    reference = SimpleNamespace(
+        **{**text_fields, **dates, "kind": "book", "title": title, "authors": [], "editors": []}
+    )
+    html = harvard.reference_html(reference)
+    allowed = r"</?(?:i|b|sup|sub)>|<span class=\"small-caps\">|</span>"
+    assert "<" not in re.sub(allowed, "", html)
+    assert harvard.reference_text(reference).startswith(harvard.plain(title))
