@@ -3,6 +3,8 @@
 import datetime
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -181,3 +183,63 @@ def test_month_is_chosen_by_name(admin_client):
     soup = page(admin_client.get(ADD))
     options = [option.get_text() for option in soup.select("select#id_issued_month option")]
     assert options[:3] == ["—", "January", "February"] and options[-1] == "December"
+
+
+# The script, run by node against the real page's fields, groups and labels.
+
+NODE = shutil.which("node")
+
+
+def run_script(response, kinds):
+    soup = page(response)
+    fieldsets = []
+    for fieldset in soup.select("#reference_form fieldset.module"):
+        heading = fieldset.select_one("h2, legend")
+        rows = []
+        for row in fieldset.select(".form-row"):
+            names = [c[len("field-") :] for c in row.get("class", []) if c.startswith("field-")]
+            label = row.select_one("label")
+            rows.append(
+                {
+                    "field": names[0] if names else None,
+                    "label": label.get_text() if label else "",
+                    "errors": "errors" in row.get("class", []),
+                }
+            )
+        fieldsets.append({"legend": heading.get_text(strip=True) if heading else "", "rows": rows})
+    data = {
+        "config": soup.select_one("select#id_kind")["data-kind-fields"],
+        "fieldsets": fieldsets,
+        "kinds": kinds,
+        "script": "static/js/admin-reference-kinds.js",
+    }
+    harness = "tests/js/reference_kinds_harness.js"
+    done = subprocess.run([NODE, harness], input=json.dumps(data), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+COMMON = {"key", "kind", "formatted", "cited_in", "year", "title"}
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_choosing_a_kind_shows_its_fields_and_names_them_for_it(admin_client):
+    kinds = list(FIELDS_BY_KIND)
+    seen = run_script(admin_client.get(ADD), kinds)
+    for kind in kinds:
+        expected = COMMON | set(FIELDS_BY_KIND[kind]) | {"accessed_precision"}
+        assert set(seen[kind]["shown"]) == expected, kind
+    assert "Conference" in seen["conference-paper"]["groups"] and "Conference" not in seen["book"]["groups"]
+    assert "Part of" not in seen["book"]["groups"]
+    labels = {kind: seen[kind]["labels"] for kind in kinds}
+    assert labels["article-journal"]["container_title"] == "Journal:"
+    assert labels["blog-post"]["container_title"] == "Blog:"
+    assert labels["podcast"]["number"] == "Episode:"
+    assert labels["thesis"]["publisher"] == "Awarding university:"
+    # A kind without its own name for a field gives the field its general name back.
+    assert labels["book"]["publisher"] == labels["article-journal"]["publisher"] == "Publisher:"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_a_field_with_an_error_stays_in_view_whatever_the_kind(admin_client):
+    response = admin_client.post(ADD, form_data("newspaper", container_title="G", issued_day="3"))
+    assert "issued_day" in run_script(response, ["book"])["book"]["shown"]
