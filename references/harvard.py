@@ -91,6 +91,11 @@ def plain(text):
     return "".join(value for value, _ in rich_runs(text))
 
 
+def rich_html(text):
+    """A rich-text field alone as safe HTML (a page heading): its own markup kept, everything else escaped."""
+    return "".join(_html(value, style) for value, style in _rich(text, italic=False))
+
+
 def _rich(text, italic):
     """Pieces of a rich-text field; inside an italic title, italic markup turns roman, as CSL flips it."""
     out = []

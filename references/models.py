@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from . import harvard, normalise
 
@@ -220,6 +221,16 @@ class Reference(models.Model):
     def citation_label(self):
         """Names as they stand in an in-text citation: 'Moore, Dalley and Agur'."""
         return harvard.in_text_names(self.authors or self.editors) or harvard.plain(self.title)
+
+    @property
+    def plain_title(self):
+        """The title without its rich-text markup, for places that show plain text."""
+        return harvard.plain(self.title)
+
+    @property
+    def title_html(self):
+        """The title with its rich text formatted and everything else escaped: safe to show as it is."""
+        return mark_safe(harvard.rich_html(self.title))  # noqa: S308 - rich_html escapes all but its own tags
 
     @property
     def year_label(self):

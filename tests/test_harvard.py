@@ -608,3 +608,9 @@ def test_no_markup_reaches_html_but_csl_rich_text(title):
     allowed = r"</?(?:i|b|sup|sub)>|<span class=\"small-caps\">|</span>"
     assert "<" not in re.sub(allowed, "", html)
     assert harvard.reference_text(reference).startswith(harvard.plain(title))
+
+
+def test_a_title_alone_as_html_and_as_plain_text():
+    reference = Reference(title='The <i>Homo</i> foot <script>x</script> <span class="nocase">iOS</span>')
+    assert reference.title_html == "The <i>Homo</i> foot &lt;script&gt;x&lt;/script&gt; iOS"
+    assert reference.plain_title == "The Homo foot <script>x</script> iOS"
