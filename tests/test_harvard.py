@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from references import harvard
 from references.models import Contributor, Reference
-from tests.factories import make_reference
+from tests.factories import make_contributor, make_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -614,3 +614,11 @@ def test_a_title_alone_as_html_and_as_plain_text():
     reference = Reference(title='The <i>Homo</i> foot <script>x</script> <span class="nocase">iOS</span>')
     assert reference.title_html == "The <i>Homo</i> foot &lt;script&gt;x&lt;/script&gt; iOS"
     assert reference.plain_title == "The Homo foot <script>x</script> iOS"
+
+
+def test_factories_make_editors_and_people_with_particles():
+    reference = make_reference(key="ed", kind="book", authors=(), editors=("Lee", ("org", "NICE")), title="T")
+    make_contributor(reference, "Beethoven", "Ludwig", particle="van", role="author")
+    reference = fresh(reference)
+    assert reference.harvard_text().startswith("Beethoven, L. van (2020) T.")
+    assert [e.family for e in reference.editors] == ["Lee", "NICE"]
