@@ -258,12 +258,21 @@ QUOTED_TITLE_KINDS = {
 MEDIUM = {"video": "[Video]", "podcast": "[Podcast]"}
 
 
+def _is_episode(reference):
+    """A podcast episode of a named show is a part of it, so quoted; a podcast without a show is a whole work."""
+    return reference.kind == "podcast" and bool(reference.container_title)
+
+
 def _title_pieces(reference):
-    quoted = reference.kind in QUOTED_TITLE_KINDS or (reference.kind == "webpage" and reference.container_title)
+    quoted = (
+        reference.kind in QUOTED_TITLE_KINDS
+        or (reference.kind == "webpage" and reference.container_title)
+        or _is_episode(reference)
+    )
     if quoted:
         return [("‘", False), *_rich(reference.title, italic=False), ("’", False)]
     out = _rich(reference.title, italic=True)
-    if reference.kind in MEDIUM:
+    if reference.kind in MEDIUM and not _is_episode(reference):
         out.append((f" {MEDIUM[reference.kind]}", False))
     return out
 
@@ -353,12 +362,19 @@ def _conference_paper(reference):
 
 
 def _medium(reference):
-    """Videos and podcasts: ' [Video], YouTube, 2 May'; a podcast's show in italics and its episode."""
+    """Videos: ' [Video], YouTube. 2 May'; podcasts: '‘Episode’, Show, episode 4 [Podcast]. 2 May'.
+
+    The day and month stand on their own after the medium, as in CTR-based guides' video and podcast examples.
+    """
     out = []
     if reference.container_title:
         out += [(", ", False), *_container(reference, italic=reference.kind == "podcast")]
-    episode = f"episode {reference.number}" if reference.kind == "podcast" and reference.number else ""
-    return out + _comma_list(episode, day_and_month(reference))
+    if reference.kind == "podcast" and reference.number:
+        out.append((f", episode {reference.number}", False))
+    if _is_episode(reference):
+        out.append((f" {MEDIUM['podcast']}", False))
+    date = day_and_month(reference)
+    return out + ([(f". {date}", False)] if date else [])
 
 
 def _details(reference, after_title):

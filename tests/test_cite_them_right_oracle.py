@@ -536,16 +536,16 @@ CASES = {
                 "accessed": ACCESSED,
             },
         ),
-        # The style dates only newspapers, magazines and blogs to the day; we give a video's day and month too.
-        [("YouTube.", "YouTube, 2 May.")],
+        # The style dates only newspapers, magazines and blogs to the day; CTR-based guides give a video's too.
+        [("YouTube.", "YouTube. 2 May.")],
     ),
     "podcast": (
+        # CSL has no podcast type; "broadcast" is the one whose title the style quotes, as CTR quotes an episode.
         {
-            "type": "song",
+            "type": "broadcast",
             "author": SMITH,
             "issued": {"date-parts": [[2021, 5, 2]]},
             "title": "Knees",
-            "medium": "Podcast",
             "container-title": "The Physio Pod",
             "number": "4",
             "URL": "https://pod.example/4",
@@ -564,8 +564,8 @@ CASES = {
                 "accessed": ACCESSED,
             },
         ),
-        # The style has no episode number and no day for a podcast; we give both.
-        [("Pod.", "Pod, episode 4, 2 May.")],
+        # The style has no episode number, medium or day for a broadcast; CTR gives all three.
+        [("Pod.", "Pod, episode 4 [Podcast]. 2 May.")],
     ),
     "names with particles, suffixes and hyphens": (
         {

@@ -343,7 +343,7 @@ def test_video():
         accessed=ACCESSED,
     )
     assert reference.harvard_text() == (
-        "Smith, J. (2020) Foot exercises [Video], YouTube, 2 May. Available at: https://youtube.com/x "
+        "Smith, J. (2020) Foot exercises [Video], YouTube. 2 May. Available at: https://youtube.com/x "
         "(Accessed: 3 June 2025)."
     )
     assert "<i>Foot exercises</i> [Video]" in reference.harvard_html()
@@ -361,9 +361,16 @@ def test_podcast_with_episode_number():
         accessed=ACCESSED,
     )
     assert reference.harvard_text() == (
-        "Smith, J. (2020) Knees [Podcast], The Physio Pod, episode 4, 2 May. Available at: https://pod.example/x "
+        "Smith, J. (2020) ‘Knees’, The Physio Pod, episode 4 [Podcast]. 2 May. Available at: https://pod.example/x "
         "(Accessed: 3 June 2025)."
     )
+    assert "<i>The Physio Pod</i>, episode 4 [Podcast]" in reference.harvard_html()
+
+
+def test_podcast_without_a_show_is_a_whole_work():
+    reference = entry("podcast", title="Knees", issued_month=5, issued_day=2, url="https://pod.example/x")
+    assert reference.harvard_text() == "Smith, J. (2020) Knees [Podcast]. 2 May. Available at: https://pod.example/x"
+    assert "<i>Knees</i> [Podcast]" in reference.harvard_html()
 
 
 # Names.
