@@ -15,6 +15,7 @@ import unicodedata
 from .csl import (
     accessed_fields,
     accessed_parts,
+    date_text,
     given_with_particle,
     issued_fields,
     issued_parts,
@@ -561,7 +562,7 @@ def _issued(fields, decoded, problem):
         if "month" in fields or "day" in fields:
             raise problem("month" if "month" in fields else "day", "a month or day needs a year")
         return no_date_fields()
-    match = re.match(r"^\s*(\d{4})\s*$", decoded("year"))
+    match = re.match(r"^\s*(\d{1,4})\s*$", decoded("year"))
     if not match:
         raise problem("year", "expected a year such as 2017")
     parts, last = [int(match.group(1))], "year"
@@ -668,7 +669,7 @@ def _entry(reference):
         ("howpublished", PREPRINT if kind == "preprint" else ""),
         (_container_field(kind), text_to_latex(reference.container_title)),
         ("year", str(reference.year or "")),
-        ("date", "-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(parts)) if len(parts) > 1 else ""),
+        ("date", date_text(parts) if len(parts) > 1 else ""),
         ("volume", text_to_latex(reference.volume)),
         ("number" if article else "issue", text_to_latex(reference.issue)),
         ("eid" if article else "number", text_to_latex(reference.number)),
@@ -684,7 +685,7 @@ def _entry(reference):
         (publisher_field, text_to_latex(reference.publisher)),
         ("url", _verbatim(reference.url)),
         ("doi", _verbatim(reference.doi)),
-        ("urldate", "-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(accessed_parts(reference)))),
+        ("urldate", date_text(accessed_parts(reference))),
     ]
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
     return f"@{_entry_type(reference)}{{{reference.key},\n{body}}}\n"

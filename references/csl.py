@@ -117,6 +117,11 @@ def accessed_parts(reference):
     return [day.year, day.month, day.day][: {"year": 1, "month": 2}.get(reference.accessed_precision, 3)]
 
 
+def date_text(parts, separator="-"):
+    """[2019, 5, 3] -> '2019-05-03' (ISO 8601, as biblatex wants); RIS uses '/'. A year has four digits."""
+    return separator.join(f"{n:04d}" if i == 0 else f"{n:02d}" for i, n in enumerate(parts))
+
+
 def split_particle(given):
     """'Ludwig van' -> ('Ludwig', 'van'): BibTeX and RIS write a dropping particle after the given names,
     as citeproc-js reads it."""
@@ -290,9 +295,10 @@ def parse(text, source="input"):
                 f"{source}: entry {number}: a \\u0000 or unpaired \\ud800–\\udfff escape, which is not text"
             )
         try:
-            records.append(record_from_csl(entry, number))
+            record = record_from_csl(entry, number)
         except ImportProblem as problem:
             raise ImportProblem(f"{source}: {problem}") from problem
+        records.append({**record, "where": f"{source}: {record['where']}"})
     return records
 
 

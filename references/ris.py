@@ -21,6 +21,7 @@ import re
 from .csl import (
     accessed_fields,
     accessed_parts,
+    date_text,
     given_with_particle,
     issued_fields,
     issued_parts,
@@ -244,7 +245,7 @@ def _record_lines(reference):
         ("T2", reference.event_title if conference else ""),
         ("C1", reference.event_place if conference else ""),
         ("DA", reference.event_date if conference else ""),
-        ("PY", "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(issued_parts(reference)))),
+        ("PY", date_text(issued_parts(reference), "/")),
         ("VL", reference.volume),
         ("IS", reference.issue),
         *_page_tags(reference.pages),
@@ -257,7 +258,7 @@ def _record_lines(reference):
         ("PB", reference.publisher),
         ("UR", reference.url),
         ("DO", reference.doi),
-        ("Y2", "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(accessed_parts(reference)))),
+        ("Y2", date_text(accessed_parts(reference), "/")),
     ]
     lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value]
     return "\r\n".join(lines + ["ER  - ", "", ""])
