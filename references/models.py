@@ -147,7 +147,9 @@ class Reference(models.Model):
     event_title = models.CharField(
         "conference", max_length=300, blank=True, help_text="The conference a paper was given at."
     )
-    event_place = models.CharField("conference place", max_length=200, blank=True)
+    event_place = models.CharField(
+        "conference place", max_length=200, blank=True, help_text="Where it was held, for example Leeds."
+    )
     event_date = models.CharField(
         "conference dates", max_length=100, blank=True, help_text="As printed, for example 3–5 June."
     )
@@ -169,7 +171,9 @@ class Reference(models.Model):
         blank=True,
         help_text="For example 10.1111/j.1600-0838.2009.00986.x; a pasted https://doi.org/… address is shortened.",
     )
-    accessed = models.DateField(null=True, blank=True, help_text="When a web page was read.")
+    accessed = models.DateField(
+        null=True, blank=True, help_text="When it was read online: for anything with a URL and no DOI."
+    )
     accessed_precision = models.CharField(
         "access date known to",
         max_length=5,

@@ -243,3 +243,11 @@ def test_choosing_a_kind_shows_its_fields_and_names_them_for_it(admin_client):
 def test_a_field_with_an_error_stays_in_view_whatever_the_kind(admin_client):
     response = admin_client.post(ADD, form_data("newspaper", container_title="G", issued_day="3"))
     assert "issued_day" in run_script(response, ["book"])["book"]["shown"]
+
+
+def test_every_field_of_every_kind_says_what_it_is_for(admin_client):
+    soup = page(admin_client.get(ADD))
+    every = {field for fields in FIELDS_BY_KIND.values() for field in fields}
+    for field in every | {"title", "accessed_precision"}:
+        help_text = soup.select_one(f".form-row.field-{field} .help")
+        assert help_text is not None and help_text.get_text(strip=True), field
