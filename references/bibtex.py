@@ -191,7 +191,10 @@ class LatexProblem(ValueError):
 
 def latex_to_text(raw):
     """'Caf{\\'e} \\& {DNA}' -> 'Café & DNA'."""
-    text, _ = _decode(raw, 0, len(raw))
+    try:
+        text, _ = _decode(raw, 0, len(raw))
+    except RecursionError:  # thousands of accents on accents, or braces in braces
+        raise LatexProblem("accents or braces nested too deeply to be text") from None
     return unicodedata.normalize("NFC", re.sub(r"[ \t\r\n]+", " ", text)).strip()
 
 

@@ -140,14 +140,26 @@ def given_with_particle(contributor):
 # Reading
 
 
+DATE_EXPECTED = "expected {'date-parts': [[year, month, day]]} or a date such as 2019-05-03"
+# CSL 1.0.2 also allows an EDTF string, and a "raw" date; we read their plain ISO form (and a range's start).
+ISO_DATE = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:/[\d-]*)?\s*")
+
+
 def _date_parts(value, problem):
-    """A CSL date object -> its first [year, month, day] as integers; a year given as "2019" counts."""
+    """A CSL date -> its first [year, month, day] as integers; a year given as "2019" counts."""
+    if isinstance(value, dict) and "date-parts" not in value and isinstance(value.get("raw"), str):
+        value = value["raw"]
+    if isinstance(value, str):
+        match = ISO_DATE.fullmatch(value)
+        if not match:
+            raise problem(DATE_EXPECTED)
+        return [int(part) for part in match.groups() if part]
     try:
         parts = value["date-parts"][0]
     except (KeyError, IndexError, TypeError):
-        raise problem("expected {'date-parts': [[year, month, day]]}") from None
+        raise problem(DATE_EXPECTED) from None
     if not isinstance(parts, list) or len(parts) > 3:
-        raise problem("expected {'date-parts': [[year, month, day]]}")
+        raise problem(DATE_EXPECTED)
     numbers = []
     for part in parts:
         if isinstance(part, str) and re.fullmatch(r"\d{1,4}", part.strip()):

@@ -893,7 +893,8 @@ BAD_INPUT = {
     "accessed empty text": (
         "refs.json",
         csl_item(accessed=""),
-        "refs.json: entry 1 (id 'a'), field 'accessed': expected {'date-parts': [[year, month, day]]}",
+        "refs.json: entry 1 (id 'a'), field 'accessed': expected {'date-parts': [[year, month, day]]} "
+        "or a date such as 2019-05-03",
     ),
     "csl month 13": (
         "refs.json",
@@ -929,6 +930,11 @@ BAD_INPUT = {
         "refs.bib",
         "@book{a,\n  title = {T},\n  author = {Ren\\ée, A.},\n}\n",
         "refs.bib: line 3, field 'author' of entry 'a': '\\é' is not a LaTeX command; write é without the backslash",
+    ),
+    "latex nested thousands deep": (
+        "refs.bib",
+        "@book{a,\n  title = {" + "\\'{" * 3000 + "}" * 3000 + "},\n}\n",
+        "refs.bib: line 2, field 'title' of entry 'a': accents or braces nested too deeply to be text",
     ),
     "bibtex month 13": (
         "refs.bib",
@@ -1007,6 +1013,9 @@ def test_the_command_run_as_a_program_prints_the_message_and_no_traceback(tmp_pa
         (csl_item(volume=12, issue=3, page=45, edition=2), "volume", "12"),
         (csl_item(volume=12, issue=3, page=45, edition=2), "pages", "45"),
         (csl_item(id=17), "key", "17"),
+        (csl_item(issued="2019-05-03"), "issued_day", 3),
+        (csl_item(issued={"raw": "2019-05"}), "issued_month", 5),
+        (csl_item(accessed="2024-03"), "accessed_precision", "month"),
     ],
 )
 def test_numbers_are_taken_where_their_meaning_is_clear(text, field, value):
