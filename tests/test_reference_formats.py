@@ -1339,3 +1339,57 @@ def test_initials_and_editions_are_compared_as_they_are_stored():
     reference = Reference.objects.with_contributors().get(key="a")
     assert (reference.edition, reference.authors[0].initials) == ("3", "D.A.")
     assert import_records(parse(text, "json"))["unchanged"] == 1
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "kind"),
+    [
+        ("conference", "conference-paper"),
+        ("report", "report"),
+        ("thesis", "thesis"),
+        ("movie", "video"),
+        ("www", "webpage"),
+        ("electronic", "webpage"),
+        ("inbook", "chapter"),
+    ],
+)
+def test_other_bibtex_entry_types_that_mean_one_of_our_kinds(entry_type, kind):
+    assert bibtex.parse(f"@{entry_type}{{a, title = {{T}}}}")[0]["fields"]["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("ris_type", "kind"),
+    [
+        ("EJOUR", "article-journal"),
+        ("JFULL", "article-journal"),
+        ("EBOOK", "book"),
+        ("ECHAP", "chapter"),
+        ("WEB", "webpage"),
+        ("MPCT", "video"),
+        ("CONF", "conference-paper"),
+    ],
+)
+def test_other_ris_types_that_mean_one_of_our_kinds(ris_type, kind):
+    assert ris.parse(f"TY  - {ris_type}\nID  - a\nTI  - T\nER  - \n")[0]["fields"]["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ("year = 2019, month = {January}", (2019, 1, None, None, "day")),
+        ("year = 2019, month = jan", (2019, 1, None, None, "day")),
+        ("year = {2019}", (2019, None, None, None, "day")),
+        ("date = {2019-05-03/2019-05-05}", (2019, 5, 3, None, "day")),
+        ("year = 2019, urldate = {2024-03-01T10:30:00}", (2019, None, None, datetime.date(2024, 3, 1), "day")),
+        ("year = 2019, urldate = {2024-03}", (2019, None, None, datetime.date(2024, 3, 1), "month")),
+    ],
+)
+def test_bibtex_dates_in_the_forms_bibtex_and_biblatex_allow(dates, expected):
+    fields = bibtex.parse(f"@online{{a, title = {{T}}, {dates}}}")[0]["fields"]
+    assert (
+        fields["year"],
+        fields["issued_month"],
+        fields["issued_day"],
+        fields["accessed"],
+        fields["accessed_precision"],
+    ) == expected
