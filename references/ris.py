@@ -134,6 +134,11 @@ def _record(tags, line, source):
     where = f"{source}: line {line} (record '{key}')"
     conference = kind == "conference-paper"
     genre = first("M3")
+    # EndNote writes "PY  - in press" for a work without a year yet.
+    status_as_year = first("PY") if STATUS_WORDS.match(first("PY")) else ""
+    # A conference paper's DA holds the conference's dates (see the module's docstring).
+    skipped = {"PY"} if status_as_year else set()
+    date_tags = [tag for tag in ("PY", "Y1", "DA") if tag not in skipped | ({"DA"} if conference else set())]
     fields = {
         "key": key,
         "kind": kind,
@@ -145,7 +150,7 @@ def _record(tags, line, source):
         "number": first("M1"),
         "collection_title": first("T3"),
         "genre": "" if kind == "preprint" and genre.lower() == PREPRINT.lower() else genre,
-        "status": first("C8"),
+        "status": first("C8") or status_as_year,
         "event_title": first("T2") if conference else "",
         "event_place": first("C1") if conference else "",
         "event_date": first("DA") if conference else "",
@@ -154,17 +159,15 @@ def _record(tags, line, source):
         "publisher": first("PB"),
         "url": first("UR"),
         "doi": first("DO"),
-        **_issued(tags, ("PY", "Y1") if conference else ("PY", "Y1", "DA"), problem),
+        **_issued(tags, date_tags, problem),
         **_accessed(tags, problem),
     }
-    if fields.pop("status_from_year", None) and not fields["status"]:
-        fields["status"] = first("PY")
     if not fields["title"]:
         raise ImportProblem(f"{where}: 'TI' (the title) is required")
-    # An edited book lists its editors as authors (AU); elsewhere editors are A2, A3 or ED.
+    # An edited book lists its editors as authors (AU); elsewhere editors are A2 or ED.
     author_tags, editor_tags = (("AU", "A1"), ()) if ris_type != "EDBOOK" else ((), ("AU", "A1"))
     contributors = _people(tags, author_tags, "author", problem)
-    contributors += _people(tags, (*editor_tags, "A2", "A3", "ED"), "editor", problem)
+    contributors += _people(tags, (*editor_tags, "A2", "ED"), "editor", problem)
     return {"fields": fields, "contributors": contributors, "where": where}
 
 
@@ -181,10 +184,7 @@ def _issued(tags, names, problem):
     tag = next((t for t in names if t in tags and tags[t][0][0]), None)
     if tag is None:
         return no_date_fields()
-    value = tags[tag][0][0]
-    if tag == "PY" and STATUS_WORDS.match(value):
-        return no_date_fields() | {"status_from_year": True}
-    match = RIS_DATE.match(value)
+    match = RIS_DATE.match(tags[tag][0][0])
     if not match:
         raise problem(tag, "expected a year such as 2017 or 2017/03/01")
     return issued_fields(_parts(match), lambda message: problem(tag, message))
