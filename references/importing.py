@@ -110,6 +110,8 @@ def _step(record, reference, library):
             return Step(record, SKIPPED, None, contributors, duplicates=duplicates)
         return Step(record, CREATED, candidate, contributors)
     changes = [name for name, value in cleaned.items() if getattr(reference, name) != value]
+    if reference.accessed is None and cleaned["accessed"] is None and "accessed_precision" in changes:
+        changes.remove("accessed_precision")  # the precision of no date: not written to any format
     if _people(reference.contributors.all()) != _people(contributors):
         changes.append("contributors")
     for name in changes:

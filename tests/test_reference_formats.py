@@ -1393,3 +1393,9 @@ def test_bibtex_dates_in_the_forms_bibtex_and_biblatex_allow(dates, expected):
         fields["accessed"],
         fields["accessed_precision"],
     ) == expected
+
+
+def test_the_precision_of_an_access_date_that_is_not_there_is_no_change():
+    make_work("a", "book", [("Smith", "A.")], year=2020, accessed=None, accessed_precision="month")
+    text = csl.to_csl_json(Reference.objects.with_contributors())
+    assert import_records(parse(text, "json"))["unchanged"] == 1
