@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
-from django.utils.html import escape, format_html_join, strip_tags
+from django.utils.html import escape, format_html_join
 from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
@@ -225,7 +225,7 @@ class _Resolver:
         letters = typed_letters[(normalise_names(cite.names), cite.year)]
         if cite.letter and letters == set(LETTERS[: len(found)]):
             return found[LETTERS.index(cite.letter)], ""  # every one of them cited, lettered in list order
-        keys = " or ".join(f"[@{ref.key}] (“{strip_tags(ref.title)}”)" for ref in found)
+        keys = " or ".join(f"[@{ref.key}] (“{ref.plain_title}”)" for ref in found)
         return None, f"The citation {named} matches {len(found)} references: cite the one you mean by its key, {keys}"
 
 

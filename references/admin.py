@@ -1,5 +1,7 @@
 """The reference library in the admin: editing, import with a preview, export, and duplicate warnings."""
 
+import calendar
+import json
 from pathlib import Path
 
 from django import forms
@@ -18,7 +20,7 @@ from . import harvard, views
 from .duplicates import likely_duplicates
 from .errors import ImportProblem
 from .importing import FORMATS, count, detect_format, format_for_filename, import_records, parse, plan, refuse_updates
-from .models import Contributor, Reference
+from .models import FIELDS_BY_KIND, REQUIRED_BY_KIND, Contributor, Reference
 
 # The confirm step posts the whole text back; this keeps it under Django's 2.5 MB request limit.
 MAX_IMPORT_BYTES = 2_000_000
@@ -86,7 +88,89 @@ class ConfirmImportForm(forms.Form):
 class ContributorInline(admin.TabularInline):
     model = Contributor
     extra = 1
-    fields = ["position", "role", "surname", "initials", "organisation"]
+    fields = ["position", "role", "surname", "initials", "particle", "suffix", "organisation"]
+
+
+# A field's name for one kind, where the general label would puzzle ("journal / book / website").
+LABELS_BY_KIND = {
+    "container_title": {
+        "article-journal": "Journal",
+        "preprint": "Preprint server",
+        "chapter": "Book title",
+        "webpage": "Website",
+        "blog-post": "Blog",
+        "newspaper": "Newspaper",
+        "magazine": "Magazine",
+        "conference-paper": "Proceedings",
+        "video": "Website or channel",
+        "podcast": "Podcast",
+    },
+    "number": {"article-journal": "Article number", "report": "Report number", "podcast": "Episode"},
+    "publisher": {"thesis": "Awarding university"},
+    "genre": {"thesis": "Thesis type"},
+}
+# Shown whatever the kind.
+COMMON_FIELDS = {"key", "kind", "formatted", "cited_in", "year", "title", "accessed_precision"}
+MONTHS = [("", "—"), *((number, calendar.month_name[number]) for number in range(1, 13))]
+
+
+def _form_field(db_field, **kwargs):
+    """A URL typed without a scheme means https, here too (see ReferenceAdmin.formfield_overrides)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class ReferenceForm(forms.ModelForm):
+    """The kind decides which fields matter: `kind_fields` tells the page's script, `clean` asks for the needed ones."""
+
+    class Meta:
+        model = Reference
+        fields = [
+            *("key", "kind", "year", "issued_month", "issued_day", "title"),
+            *("container_title", "volume", "issue", "pages", "number", "status"),
+            *("edition", "collection_title", "genre", "event_title", "event_place", "event_date"),
+            *("place", "publisher", "doi", "url", "accessed", "accessed_precision"),
+        ]
+        widgets = {"issued_month": forms.Select(choices=MONTHS)}
+        formfield_callback = _form_field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            # Data for static/js/admin-reference-kinds.js, in an attribute: no inline script for a CSP to forbid.
+            self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(
+                {"fields": FIELDS_BY_KIND, "labels": LABELS_BY_KIND}
+            )
+        if "accessed_precision" in self.fields:
+            # Forms posted without it (older pages, scripts) mean a full date, the model's default.
+            self.fields["accessed_precision"].required = False
+
+    def clean_accessed_precision(self):
+        return self.cleaned_data.get("accessed_precision") or Reference.Precision.DAY
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind not in FIELDS_BY_KIND:
+            return data  # the kind field has its own error
+        kind_name = Reference.Kind(kind).label.lower()
+        for name in REQUIRED_BY_KIND.get(kind, ()):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, f"A {kind_name} needs its {_in_sentence(field_label(name, kind))}.")
+        if kind == Reference.Kind.CONFERENCE_PAPER and not (data.get("container_title") or data.get("event_title")):
+            self.add_error("event_title", "A conference paper needs its conference, or the proceedings it is in.")
+        return data
+
+
+def _in_sentence(label):
+    """'Journal' -> 'journal'; 'URL' and 'DOI' stay as they are."""
+    return label if label.isupper() else label[:1].lower() + label[1:]
+
+
+def field_label(name, kind):
+    """What a field is called for this kind: 'Journal' for an article's container title."""
+    return LABELS_BY_KIND.get(name, {}).get(kind) or str(Reference._meta.get_field(name).verbose_name)
 
 
 @admin.register(Reference)
@@ -96,15 +180,45 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_filter = ["kind", "year"]
     search_fields = ["key", "title", "container_title", "contributors__surname", "contributors__organisation", "doi"]
     readonly_fields = ["formatted", "cited_in"]
+    form = ReferenceForm
+    # Without JavaScript every group shows; with it, only the fields of the chosen kind (see ReferenceForm).
     fieldsets = [
         (None, {"fields": ["key", "kind", "formatted", "cited_in"]}),
-        ("Work", {"fields": ["year", "title", "container_title", "volume", "issue", "pages", "edition"]}),
+        (
+            "Work",
+            {
+                "fields": ["year", "issued_month", "issued_day", "title"],
+                "description": "Day and month: blog posts, newspaper and magazine articles, videos and podcasts.",
+            },
+        ),
+        (
+            "Part of",
+            {
+                "fields": ["container_title", "volume", "issue", "pages", "number", "status"],
+                "description": "What the work appears in (journal, book, site, newspaper, podcast…) and where in it.",
+            },
+        ),
+        (
+            "Edition, series and type",
+            {
+                "fields": ["edition", "collection_title", "genre"],
+                "description": "Books and reports: edition and series; theses: the type, such as PhD thesis.",
+            },
+        ),
+        (
+            "Conference",
+            {"fields": ["event_title", "event_place", "event_date"], "description": "Conference papers only."},
+        ),
         ("Publisher", {"fields": ["place", "publisher"]}),
-        ("Online", {"fields": ["doi", "url", "accessed"]}),
+        ("Online", {"fields": ["doi", "url", "accessed", "accessed_precision"]}),
     ]
     actions = ["export_bibtex", "export_ris", "export_csl_json"]
     # A URL typed without a scheme means https (Django 6's default; silences its deprecation warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        js = ["js/admin-reference-kinds.js"]
+        css = {"all": ["css/admin-reference-kinds.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_contributors().prefetch_related("articles").distinct()

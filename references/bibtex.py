@@ -9,13 +9,23 @@ Values are LaTeX: `{\\"u}` is ü, `\\&` is &, and unescaped braces only group
 which is what makes export → import give back the same text.
 """
 
-import datetime
 import re
 import unicodedata
 
+from .csl import (
+    accessed_fields,
+    accessed_parts,
+    date_text,
+    given_with_particle,
+    issued_fields,
+    issued_parts,
+    no_access_fields,
+    no_date_fields,
+    split_particle,
+)
 from .errors import ImportProblem
 
-# Entry types we read, and the kind each becomes. @misc is decided by its url.
+# Entry types we read, and the kind each becomes; some are refined by their fields (see `_kind`).
 KINDS = {
     "article": "article-journal",
     "book": "book",
@@ -26,17 +36,61 @@ KINDS = {
     "www": "webpage",
     "techreport": "report",
     "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "inproceedings": "conference-paper",
+    "conference": "conference-paper",
+    "video": "video",
+    "movie": "video",
+    "audio": "podcast",
 }
-# What each kind is written as: classic BibTeX types, plus biblatex's @online.
+# What each kind is written as: classic BibTeX types, and biblatex's where BibTeX has none.
+# Newspaper and magazine articles are @article with biblatex's entrysubtype, a blog post @online
+# with entrysubtype = {blog}, a preprint @misc with howpublished = {Preprint}; a thesis is
+# @phdthesis or @mastersthesis when its type says which (see `_entry_type`).
 ENTRY_TYPES = {
     "article-journal": "article",
+    "preprint": "misc",
     "book": "book",
     "chapter": "incollection",
-    "webpage": "online",
     "report": "techreport",
+    "webpage": "online",
+    "blog-post": "online",
+    "newspaper": "article",
+    "magazine": "article",
+    "thesis": "thesis",
+    "conference-paper": "inproceedings",
+    "video": "video",
+    "podcast": "audio",
 }
-# Where biblatex's @online names the site a page belongs to.
-WEBSITE_FIELDS = ("organization",)
+SUBTYPES = {"newspaper": "newspaper", "magazine": "magazine", "blog-post": "blog"}
+THESIS_TYPES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+PHD = re.compile(r"\b(ph\.?\s?d|doctor|doctoral|d\.?phil)", re.IGNORECASE)
+MASTERS = re.compile(r"\b(master|m\.?sc|m\.?a|m\.?phil|m\.?res)\b", re.IGNORECASE)
+PREPRINT = "Preprint"
+# biblatex's localisation key for "in press"; other publication states are kept as written.
+PUBSTATES = {"inpress": "in press"}
+# Kinds written as @article, whose `number` is the issue; their article number is `eid`.
+ARTICLE_KINDS = {"article-journal", "newspaper", "magazine"}
+# Where the site, blog, channel or show that a web or media item belongs to is named.
+ORGANISATION_KINDS = {"webpage", "blog-post", "video", "podcast"}
+# Fields read as they are, one to one, after the kind-dependent ones.
+PLAIN_FIELDS = {
+    "volume": ("volume",),
+    "pages": ("pages",),
+    "collection_title": ("series",),
+    "genre": ("type",),
+    "status": ("pubstate",),
+    "event_title": ("eventtitle",),
+    "event_place": ("venue",),
+    "event_date": ("eventdate",),
+    "edition": ("edition",),
+    "place": ("address", "location"),
+    "publisher": ("publisher", "institution", "school"),
+}
+ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
+MONTH_NAMES = {name: n for n, month in enumerate(ENGLISH_MONTHS, start=1) for name in (month, month[:3])}
 MONTHS = {m: str(n) for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 NAME_CHARS = re.compile(r"[^\s\"#%'(),={}@]+")
 KEY_CHARS = re.compile(r"[^\s,{}()]+")
@@ -131,9 +185,16 @@ ESCAPES = {
 }
 
 
+class LatexProblem(ValueError):
+    """A value that is not LaTeX; `_record` names the entry and field."""
+
+
 def latex_to_text(raw):
     """'Caf{\\'e} \\& {DNA}' -> 'Café & DNA'."""
-    text, _ = _decode(raw, 0, len(raw))
+    try:
+        text, _ = _decode(raw, 0, len(raw))
+    except RecursionError:  # thousands of accents on accents, or braces in braces
+        raise LatexProblem("accents or braces nested too deeply to be text") from None
     return unicodedata.normalize("NFC", re.sub(r"[ \t\r\n]+", " ", text)).strip()
 
 
@@ -169,6 +230,8 @@ def _command(raw, i, end):
     if not char.isalpha():  # \& \{ \% \_ and friends stand for the character itself
         return (" " if char == "\\" else char), i + 2
     match = COMMAND_NAME.match(raw, i + 1, end)
+    if match is None:  # '\\é': LaTeX has no such command, and guessing what was meant would be wrong
+        raise LatexProblem(f"'\\{char}' is not a LaTeX command; write {char} without the backslash")
     name, after = match.group(0), match.end()
     if name not in ACCENTS and name not in SYMBOLS and name not in STYLES:
         # Unknown: kept as typed, with its argument, rather than lost.
@@ -420,68 +483,123 @@ def parse(text, source="input"):
 def _record(entry_type, key, line, fields, source):
     where = f"{source}: line {line} (entry '{key}')"
 
-    def text(*names):
-        return next((latex_to_text(fields[n][0]) for n in names if n in fields), "")
-
-    def verbatim(name):  # urls and DOIs are not LaTeX
-        return fields[name][0].strip() if name in fields else ""
-
     def problem(name, message):
         return ImportProblem(f"{source}: line {fields[name][1]}, field '{name}' of entry '{key}': {message}")
 
-    kind = _kind(entry_type, fields, source, line)
+    def decoded(name):
+        try:
+            return latex_to_text(fields[name][0])
+        except LatexProblem as error:
+            raise problem(name, str(error)) from None
+
+    def text(*names):
+        return next((decoded(n) for n in names if n in fields), "")
+
+    def verbatim(*names):  # urls and DOIs are not LaTeX
+        return next((fields[n][0].strip() for n in names if n in fields), "")
+
+    kind = _kind(entry_type, fields, decoded, source, line)
+    article = kind in ARTICLE_KINDS
     record_fields = {
         "key": key,
         "kind": kind,
         "title": text("title"),
-        "container_title": text("journal", "journaltitle", "booktitle", *(WEBSITE_FIELDS if kind == "webpage" else ())),
-        "volume": text("volume"),
-        "issue": text("number", "issue"),
-        "pages": text("pages").replace("--", "-"),
-        "edition": text("edition"),
-        "place": text("address", "location"),
-        "publisher": text("publisher", "institution"),
+        "container_title": text(
+            "journal", "journaltitle", "booktitle", *(("organization",) if kind in ORGANISATION_KINDS else ())
+        ),
+        "issue": text("number", "issue") if article else text("issue"),
+        "number": text("eid") if article else text("number"),
+        **{field: text(*names) for field, names in PLAIN_FIELDS.items()},
         "url": verbatim("url"),
         "doi": verbatim("doi"),
-        "year": _year(fields, problem),
-        "accessed": _accessed(fields, problem),
+        **_issued(fields, decoded, problem),
+        **_accessed(fields, problem),
     }
+    record_fields["pages"] = record_fields["pages"].replace("--", "-")
+    record_fields["status"] = PUBSTATES.get(record_fields["status"], record_fields["status"])
+    if kind == "thesis" and not record_fields["genre"]:
+        record_fields["genre"] = THESIS_TYPES.get(entry_type, "")
     if not record_fields["title"]:
         raise ImportProblem(f"{where}: the field 'title' is required")
     contributors = []
     for field, role in (("author", "author"), ("editor", "editor")):
         if field in fields:
-            contributors += _contributors(fields[field][0], role, lambda message, f=field: problem(f, message))
+            name_problem = lambda message, f=field: problem(f, message)  # noqa: E731
+            try:
+                contributors += _contributors(fields[field][0], role, name_problem)
+            except LatexProblem as error:
+                raise name_problem(str(error)) from None
     return {"fields": record_fields, "contributors": contributors, "where": where}
 
 
-def _kind(entry_type, fields, source, line):
-    if entry_type == "misc" and "url" in fields:
-        return "webpage"
+def _kind(entry_type, fields, decoded, source, line):
+    subtype = decoded("entrysubtype").lower() if "entrysubtype" in fields else ""
+    if entry_type == "misc":
+        published = " ".join(decoded(name) for name in ("howpublished", "note") if name in fields)
+        if "preprint" in published.lower():
+            return "preprint"
+        if "url" in fields:
+            return "webpage"
+    elif entry_type == "article" and subtype in ("newspaper", "magazine"):
+        return subtype
+    elif KINDS.get(entry_type) == "webpage" and subtype == "blog":
+        return "blog-post"
     if entry_type in KINDS:
         return KINDS[entry_type]
-    known = ", ".join(sorted({*KINDS, "misc (with a url)"}))
+    known = ", ".join(sorted({*KINDS, "misc (with a url, or howpublished = {Preprint})"}))
     raise ImportProblem(f"{source}: line {line}: @{entry_type} entries cannot be imported; use one of {known}")
 
 
-def _year(fields, problem):
-    name = "year" if "year" in fields else "date" if "date" in fields else None
-    if name is None:
-        return None
-    match = re.match(r"^\s*(\d{4})\b", latex_to_text(fields[name][0]))
+ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.+Z-]*)?\s*(?:/.*)?$")
+
+
+def _issued(fields, decoded, problem):
+    """biblatex's `date` (2019-05-03, or a range from it), else `year` with `month` and `day`."""
+    if "date" in fields:
+        match = ISO_DATE.match(decoded("date"))
+        if not match:
+            raise problem("date", "expected a date such as 2019, 2019-05 or 2019-05-03")
+        parts = [int(part) for part in match.groups() if part]
+        return issued_fields(parts, lambda message: problem("date", message))
+    if "year" not in fields:
+        if "month" in fields or "day" in fields:
+            raise problem("month" if "month" in fields else "day", "a month or day needs a year")
+        return no_date_fields()
+    match = re.match(r"^\s*(\d{1,4})\s*$", decoded("year"))
     if not match:
-        raise problem(name, "expected a year such as 2017")
-    return int(match.group(1))
+        raise problem("year", "expected a year such as 2017")
+    parts, last = [int(match.group(1))], "year"
+    if "month" in fields:
+        parts.append(_month(decoded("month"), lambda message: problem("month", message)))
+        last = "month"
+        if "day" in fields:
+            day = decoded("day")
+            if not re.fullmatch(r"\d{1,2}", day):
+                raise problem("day", "expected a day of the month such as 3")
+            parts.append(int(day))
+            last = "day"
+    elif "day" in fields:
+        raise problem("day", "a day needs a month")
+    return issued_fields(parts, lambda message: problem(last, message))
+
+
+def _month(value, problem):
+    value = value.strip().rstrip(".").lower()
+    if re.fullmatch(r"\d{1,2}", value):
+        return int(value)  # checked_date says whether it is 1 to 12
+    if value in MONTH_NAMES:
+        return MONTH_NAMES[value]
+    raise problem("expected a month such as 5 or may")
 
 
 def _accessed(fields, problem):
     if "urldate" not in fields:
-        return None
-    match = re.match(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", fields["urldate"][0])
-    try:
-        return datetime.date(*(int(part) for part in match.groups()))
-    except (AttributeError, ValueError):
-        raise problem("urldate", "expected a date such as 2024-03-01") from None
+        return no_access_fields()
+    match = ISO_DATE.match(fields["urldate"][0])
+    if not match:
+        raise problem("urldate", "expected a date such as 2024-03-01 (or 2024-03, or 2024)")
+    parts = [int(part) for part in match.groups() if part]
+    return accessed_fields(parts, lambda message: problem("urldate", message))
 
 
 def _contributors(raw, role, problem):
@@ -496,28 +614,38 @@ def _contributors(raw, role, problem):
 
 
 def _name(raw, problem):
-    """'{NHS England}' is an organisation; 'Surname, Given' or 'Given Surname' a person."""
+    """'{NHS England}' is an organisation; 'von Last, Jr, First', 'von Last, First' or 'First von Last' a person.
+
+    A dropping particle follows the given names ('Beethoven, Ludwig van'), as citeproc-js reads it."""
     if not raw:
         raise problem("an empty name (two 'and's in a row?)")
     if raw.startswith("{") and _matching_brace(raw, 0, len(raw)) == len(raw) - 1:
-        return {"organisation": latex_to_text(raw)}
+        organisation = latex_to_text(raw)
+        if not organisation:
+            raise problem("an empty name in braces")
+        return {"organisation": organisation}
     parts = [latex_to_text(part) for part in _split(raw, ",")]
+    suffix = ""
     if len(parts) == 1:
         surname, given = _surname_last(raw)
     elif len(parts) == 2:
         surname, given = parts
-    elif len(parts) == 3:  # 'Surname, Jr, Given'
-        surname, given = f"{parts[0]} {parts[1]}", parts[2]
+    elif len(parts) == 3:
+        surname, suffix, given = parts
     else:
         raise problem(f"cannot read the name '{latex_to_text(raw)}' (too many commas)")
     if not surname:
         raise problem(f"the name '{latex_to_text(raw)}' has no surname")
-    return {"surname": surname, "initials": given}
+    initials, particle = split_particle(given)
+    return {"surname": surname, "initials": initials, "particle": particle, "suffix": suffix}
 
 
 def _surname_last(raw):
     """'Donald A. Neumann' -> ('Neumann', 'Donald A.'); 'Hugo de Vries' -> ('de Vries', 'Hugo')."""
     words = [latex_to_text(word) for word in _split(raw, r"\s+")]
+    words = [word for word in words if word]
+    if not words:
+        return "", ""
     particle = next((i for i, word in enumerate(words[:-1]) if word[:1].islower()), len(words) - 1)
     return " ".join(words[particle:]), " ".join(words[:particle])
 
@@ -532,28 +660,58 @@ def to_bibtex(references):
 
 
 def _entry(reference):
+    kind = reference.kind
+    article = kind in ARTICLE_KINDS
+    publisher_field = {"report": "institution", "thesis": "school"}.get(kind, "publisher")
+    parts = issued_parts(reference)
     fields = [
         ("author", _names(reference.authors)),
         ("editor", _names(reference.editors)),
         ("title", text_to_latex(reference.title)),
-        (_container_field(reference.kind), text_to_latex(reference.container_title)),
+        ("entrysubtype", SUBTYPES.get(kind, "")),
+        ("howpublished", PREPRINT if kind == "preprint" else ""),
+        (_container_field(kind), text_to_latex(reference.container_title)),
         ("year", str(reference.year or "")),
+        ("date", date_text(parts) if len(parts) > 1 else ""),
         ("volume", text_to_latex(reference.volume)),
-        ("number", text_to_latex(reference.issue)),
+        ("number" if article else "issue", text_to_latex(reference.issue)),
+        ("eid" if article else "number", text_to_latex(reference.number)),
         ("pages", text_to_latex(reference.pages).replace("-", "--")),
+        ("series", text_to_latex(reference.collection_title)),
+        ("type", text_to_latex(reference.genre)),
+        ("pubstate", {v: k for k, v in PUBSTATES.items()}.get(reference.status, text_to_latex(reference.status))),
+        ("eventtitle", text_to_latex(reference.event_title)),
+        ("venue", text_to_latex(reference.event_place)),
+        ("eventdate", text_to_latex(reference.event_date)),
         ("edition", text_to_latex(reference.edition)),
         ("address", text_to_latex(reference.place)),
-        ("institution" if reference.kind == "report" else "publisher", text_to_latex(reference.publisher)),
-        ("url", reference.url.replace("{", "%7B").replace("}", "%7D")),
-        ("doi", reference.doi.replace("{", "%7B").replace("}", "%7D")),
-        ("urldate", reference.accessed.isoformat() if reference.accessed else ""),
+        (publisher_field, text_to_latex(reference.publisher)),
+        ("url", _verbatim(reference.url)),
+        ("doi", _verbatim(reference.doi)),
+        ("urldate", date_text(accessed_parts(reference))),
     ]
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
-    return f"@{ENTRY_TYPES[reference.kind]}{{{reference.key},\n{body}}}\n"
+    return f"@{_entry_type(reference)}{{{reference.key},\n{body}}}\n"
+
+
+def _entry_type(reference):
+    if reference.kind == "thesis":
+        if PHD.search(reference.genre):
+            return "phdthesis"
+        if MASTERS.search(reference.genre):
+            return "mastersthesis"
+    return ENTRY_TYPES[reference.kind]
 
 
 def _container_field(kind):
-    return {"article-journal": "journal", "webpage": "organization"}.get(kind, "booktitle")
+    if kind in ARTICLE_KINDS or kind == "preprint":
+        return "journal"
+    return "organization" if kind in ORGANISATION_KINDS else "booktitle"
+
+
+def _verbatim(text):
+    """A URL or DOI as it is, but with braces (which would end the value) percent-encoded."""
+    return text.replace("{", "%7B").replace("}", "%7D")
 
 
 def _names(contributors):
@@ -561,10 +719,13 @@ def _names(contributors):
 
 
 def _bibtex_name(contributor):
-    """Organisations in braces, people as 'Surname, Given' (the comma even without initials)."""
+    """Organisations in braces, people as 'von Last, Jr, First' (the comma even without initials)."""
     if contributor.organisation:
         return f"{{{text_to_latex(contributor.organisation)}}}"
-    return f"{_protected(contributor.surname)}, {_protected(contributor.initials)}".rstrip()
+    given = _protected(given_with_particle(contributor))
+    if contributor.suffix:
+        return f"{_protected(contributor.surname)}, {_protected(contributor.suffix)}, {given}".rstrip()
+    return f"{_protected(contributor.surname)}, {given}".rstrip()
 
 
 def _protected(text):

@@ -92,33 +92,48 @@ def plan(records, skip_duplicates=False):
 
 
 def _step(record, reference, library):
-    fields, where = record["fields"], record["where"]
+    """Validate the record as the model would save it, then compare it, cleaned, with what is saved:
+    a DOI given as https://doi.org/10.… is stored bare, so importing it again changes nothing."""
+    where = record["where"]
+    fields = _complete(record["fields"])
+    candidate = Reference(**fields)
+    _validate(candidate, where)
+    cleaned = {name: getattr(candidate, name) for name in fields}
     ordered = sorted(record["contributors"], key=lambda c: (c["role"], c.get("position", 0)))
     contributors = [Contributor(**c) for c in ordered]
+    for contributor in contributors:
+        _validate(contributor, f"{where}, {contributor.role} {contributor.position + 1}", exclude=["reference"])
     if reference is None:
-        duplicates = library.likely_duplicates(record) if library else []
+        as_cleaned = {**record, "fields": cleaned}
+        duplicates = library.likely_duplicates(as_cleaned) if library else []
         if duplicates:
             return Step(record, SKIPPED, None, contributors, duplicates=duplicates)
-        reference, action, changes = Reference(), CREATED, []
-    else:
-        changes = [name for name, value in fields.items() if getattr(reference, name) != value]
-        if _people(reference.contributors.all()) != _people(contributors):
-            changes.append("contributors")
-        action = UPDATED if changes else UNCHANGED
-    if action != UNCHANGED:
-        for name, value in fields.items():
-            setattr(reference, name, value)
-        _validate(reference, where)
-        for contributor in contributors:
-            _validate(contributor, f"{where}, {contributor.role} {contributor.position + 1}", exclude=["reference"])
-    return Step(record, action, reference, contributors, changes=changes)
+        return Step(record, CREATED, candidate, contributors)
+    changes = [name for name, value in cleaned.items() if getattr(reference, name) != value]
+    if reference.accessed is None and cleaned["accessed"] is None and "accessed_precision" in changes:
+        changes.remove("accessed_precision")  # the precision of no date: not written to any format
+    if _people(reference.contributors.all()) != _people(contributors):
+        changes.append("contributors")
+    for name in changes:
+        if name != "contributors":
+            setattr(reference, name, cleaned[name])
+    return Step(record, UPDATED if changes else UNCHANGED, reference, contributors, changes=changes)
+
+
+# A record stands for the whole reference: a field it leaves out is the model's default.
+IMPORTED_FIELDS = [f.name for f in Reference._meta.concrete_fields if f.editable and not f.primary_key]
+
+
+def _complete(fields):
+    blank = Reference()
+    return {name: fields[name] if name in fields else getattr(blank, name) for name in IMPORTED_FIELDS}
 
 
 def _people(contributors):
     """Contributors as compared: in order, by role. Position numbers only order them,
     so authors numbered 1, 2, 3 in the admin equal 0, 1, 2 from a file."""
     ordered = sorted(contributors, key=lambda c: (c.role, c.position))
-    return [(c.role, c.surname, c.initials, c.organisation) for c in ordered]
+    return [(c.role, c.surname, c.initials, c.particle, c.suffix, c.organisation) for c in ordered]
 
 
 def refuse_updates(steps):

@@ -15,17 +15,28 @@ GAIT_SLUG = "walking-foot-pain-and-why-real-change-takes-time"
 GAIT_URL = f"/articles/{GAIT_SLUG}/"
 
 
-def make_reference(key=None, authors=("Smith",), year=2020, kind="article-journal", **fields):
-    """A reference whose authors are surnames (initials 'A.') or ('org', 'Name') pairs."""
+def make_reference(key=None, authors=("Smith",), year=2020, kind="article-journal", editors=(), **fields):
+    """A reference whose authors (and editors) are surnames (initials 'A.') or ('org', 'Name') pairs."""
     number = next(_numbers)
     defaults = {"title": f"Work number {number}", "container_title": "Journal of Tests", "volume": "1", "pages": "1-2"}
     reference = Reference.objects.create(key=key or f"ref{number}", year=year, kind=kind, **{**defaults, **fields})
-    for position, author in enumerate(authors):
-        if isinstance(author, tuple):
-            Contributor.objects.create(reference=reference, position=position, organisation=author[1])
-        else:
-            Contributor.objects.create(reference=reference, position=position, surname=author, initials="A.")
+    for role, names in (("author", authors), ("editor", editors)):
+        for position, name in enumerate(names):
+            if isinstance(name, tuple):
+                make_contributor(reference, position=position, role=role, organisation=name[1])
+            else:
+                make_contributor(reference, name, position=position, role=role)
     return reference
+
+
+def make_contributor(reference, surname="", initials="A.", **fields):
+    """One person or organisation on a reference, cleaned as the admin and importers clean it."""
+    if fields.get("organisation"):
+        initials = ""
+    contributor = Contributor(reference=reference, surname=surname, initials=initials, **fields)
+    contributor.full_clean()
+    contributor.save()
+    return contributor
 
 
 def make_article(

@@ -938,6 +938,63 @@ def test_reference_import_with_garbage_shows_an_error_and_saves_nothing(staff, n
     assert counts() == before, name
 
 
+# Each of these once crashed the import (a 500) or let an impossible date through.
+IMPORTS_REFUSED = {
+    "issued without a year": (
+        "a.json",
+        '[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[]]}}]',
+        "a.json: entry 1 (id 'a'), field 'issued': the date has no year",
+    ),
+    "issued Infinity": (
+        "a.json",
+        '[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[Infinity]]}}]',
+        "a.json: entry 1 (id 'a'), field 'issued': Infinity in 'date-parts' is not a whole number",
+    ),
+    "family a number": (
+        "a.json",
+        '[{"id": "a", "type": "book", "title": "T", "author": [{"family": 5}]}]',
+        "a.json: entry 1 (id 'a'), field 'author' name 1: 'family' must be text, not 5",
+    ),
+    "accessed empty": (
+        "a.json",
+        '[{"id": "a", "type": "webpage", "title": "T", "accessed": {"date-parts": [[]]}}]',
+        "a.json: entry 1 (id 'a'), field 'accessed': the date has no year",
+    ),
+    "latex backslash before é": (
+        "a.bib",
+        "@book{a,\n  title = {Caf\\é},\n}\n",
+        "a.bib: line 2, field 'title' of entry 'a': '\\é' is not a LaTeX command; write é without the backslash",
+    ),
+    "month 13": (
+        "a.json",
+        '[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[2019, 13]]}}]',
+        "a.json: entry 1 (id 'a'), field 'issued': there is no month 13; give 1 to 12",
+    ),
+    "31 April": (
+        "a.bib",
+        "@book{a,\n  title = {T},\n  date = {2019-04-31},\n}\n",
+        "a.bib: line 3, field 'date' of entry 'a': 31 April 2019 is not a date",
+    ),
+    "31 April in RIS": (
+        "a.ris",
+        "TY  - ELEC\nID  - a\nTI  - T\nY2  - 2019/04/31\nER  - \n",
+        "a.ris: line 4, tag 'Y2': 31 April 2019 is not a date",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", IMPORTS_REFUSED)
+def test_reference_import_names_the_entry_and_field_it_refuses_and_saves_nothing(staff, name):
+    filename, text, message = IMPORTS_REFUSED[name]
+    before = counts()
+    response = staff.post(IMPORT, {"format": "auto", "file": SimpleUploadedFile(filename, text.encode())})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one(".errornote").get_text(" ", strip=True) == f"{message}. Nothing was imported."
+    assert page.find("input", {"name": "confirm"}) is None
+    assert counts() == before
+
+
 @pytest.mark.parametrize(
     "data",
     [

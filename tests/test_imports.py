@@ -99,7 +99,7 @@ def test_broken_json_names_the_line_and_saves_nothing(tmp_path):
 
 def test_an_invalid_entry_names_the_entry_and_field_and_saves_nothing(tmp_path):
     path = tmp_path / "refs.json"
-    path.write_text(json.dumps([VALID_ITEM, {"id": "bad", "type": "thesis", "title": "T"}]))
+    path.write_text(json.dumps([VALID_ITEM, {"id": "bad", "type": "legal_case", "title": "T"}]))
     with pytest.raises(CommandError, match=r"entry 2 \(id 'bad'\), field 'type'"):
         run("import_references", str(path))
     assert Reference.objects.count() == 0
