@@ -45,6 +45,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def published_or_scheduled(self):
+        """Approved by an Editor: public now or at their publication time."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
     def scheduled(self, now=None):
         """Published with a publication time still to come: they appear by themselves, no cron job."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())

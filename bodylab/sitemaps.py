@@ -52,7 +52,7 @@ class ReferenceSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
-        return Reference.objects.only("key", "updated_at")
+        return Reference.objects.public().only("key", "updated_at")
 
     def lastmod(self, reference):
         return reference.updated_at

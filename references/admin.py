@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
@@ -19,8 +20,21 @@ from bodylab.admin_actions import CheckedSelectionMixin
 from . import harvard, views
 from .duplicates import likely_duplicates
 from .errors import ImportProblem
-from .importing import FORMATS, count, detect_format, format_for_filename, import_records, parse, plan, refuse_updates
+from .importing import (
+    FORMATS,
+    count,
+    detect_format,
+    format_for_filename,
+    import_records,
+    parse,
+    plan,
+    refuse_published_changes,
+    refuse_updates,
+)
 from .models import FIELDS_BY_KIND, REQUIRED_BY_KIND, Contributor, Reference
+
+# Who may change a work that published articles show (see ReferenceAdmin.has_change_permission).
+EDITOR_PERMISSION = "articles.publish_article"
 
 # The confirm step posts the whole text back; this keeps it under Django's 2.5 MB request limit.
 MAX_IMPORT_BYTES = 2_000_000
@@ -89,6 +103,19 @@ class ContributorInline(admin.TabularInline):
     model = Contributor
     extra = 1
     fields = ["position", "role", "surname", "initials", "particle", "suffix", "organisation"]
+
+    # The names are part of the reference: read-only wherever the reference is.
+    def has_add_permission(self, request, obj=None):
+        return self._reference_changeable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._reference_changeable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._reference_changeable(request, obj) and super().has_delete_permission(request, obj)
+
+    def _reference_changeable(self, request, obj):
+        return obj is None or self.admin_site.get_model_admin(Reference).has_change_permission(request, obj)
 
 
 # A field's name for one kind, where the general label would puzzle ("journal / book / website").
@@ -223,6 +250,30 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_contributors().prefetch_related("articles").distinct()
 
+    # A work that published pages show changes only with an Editor (who may publish): the change
+    # appears on those pages at once, so it is a publication of its own. An Author sees it read-only.
+
+    def may_change_published_pages(self, request):
+        return request.user.has_perm(EDITOR_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self.may_change_published_pages(request) and obj.published_articles().exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        reference = self.get_object(request, unquote(object_id))
+        if reference is not None and request.method == "GET" and not self.has_change_permission(request, reference):
+            articles = list(reference.published_articles())
+            if articles:
+                messages.info(
+                    request,
+                    "Published articles show this reference ("
+                    + ", ".join(f"“{article.title}”" for article in articles)
+                    + "): only an Editor can change it, because the change would appear on their pages at once.",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="Cited as")
     def authors_and_year(self, reference):
         return f"{reference.citation_label}, {reference.year_label}"
@@ -309,6 +360,8 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
             steps = plan(data["records"], skip_duplicates=True)
             if not self.has_change_permission(request):
                 refuse_updates(steps)
+            if not self.may_change_published_pages(request):
+                refuse_published_changes(steps)
         except ImportProblem as problem:
             form.add_error(None, f"{problem}. Nothing was imported.")
             return None
@@ -324,6 +377,7 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
             "cited_as": f"{harvard.in_text_names(people) or fields['title']}, {harvard.year_label(fields['year'])}",
             "title": fields["title"],
             "changes": ", ".join(step.changes),
+            "published_articles": step.published_articles,
             "duplicates": self._links(step.duplicates),
         }
 
@@ -333,7 +387,10 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 counts = import_records(
-                    data["records"], skip_duplicates=True, allow_updates=self.has_change_permission(request)
+                    data["records"],
+                    skip_duplicates=True,
+                    allow_updates=self.has_change_permission(request),
+                    allow_published_changes=self.may_change_published_pages(request),
                 )
             except ImportProblem:
                 pass  # the preview below shows it

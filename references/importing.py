@@ -65,6 +65,7 @@ class Step:
     reference: Reference | None
     contributors: list
     changes: list = field(default_factory=list)  # the fields an update changes
+    published_articles: list = field(default_factory=list)  # whose pages an update changes
     duplicates: list = field(default_factory=list)  # what a skipped record looks like
 
     @property
@@ -117,7 +118,10 @@ def _step(record, reference, library):
     for name in changes:
         if name != "contributors":
             setattr(reference, name, cleaned[name])
-    return Step(record, UPDATED if changes else UNCHANGED, reference, contributors, changes=changes)
+    if not changes:
+        return Step(record, UNCHANGED, reference, contributors)
+    published = list(reference.published_articles())
+    return Step(record, UPDATED, reference, contributors, changes=changes, published_articles=published)
 
 
 # A record stands for the whole reference: a field it leaves out is the model's default.
@@ -146,8 +150,19 @@ def refuse_updates(steps):
             )
 
 
+def refuse_published_changes(steps):
+    """For someone who may not publish: raise at the first update to a work published pages show."""
+    for step in steps:
+        if step.action == UPDATED and step.published_articles:
+            titles = ", ".join(f"“{article.title}”" for article in step.published_articles)
+            raise ImportProblem(
+                f"{step.record['where']}: this would change the reference '{step.key}', which published "
+                f"articles show ({titles}); only an Editor can change it, as the change appears on their pages"
+            )
+
+
 @transaction.atomic
-def import_records(records, skip_duplicates=False, allow_updates=True):
+def import_records(records, skip_duplicates=False, allow_updates=True, allow_published_changes=True):
     """Create or update references from records; returns counts of created/updated/unchanged/skipped.
 
     Any invalid record raises ImportProblem and, through the transaction,
@@ -156,6 +171,8 @@ def import_records(records, skip_duplicates=False, allow_updates=True):
     steps = plan(records, skip_duplicates=skip_duplicates)
     if not allow_updates:
         refuse_updates(steps)
+    if not allow_published_changes:
+        refuse_published_changes(steps)
     for step in steps:
         if step.action in (CREATED, UPDATED):
             _save(step)

@@ -10,10 +10,11 @@ genre, status, event_title...), so the importers and exporters map them one to
 one. Fields beyond the agreed list: none so far.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -67,12 +68,30 @@ REQUIRED_BY_KIND = {
 }
 
 
+def _articles():
+    # "Published" is defined once, by the articles app (ArticleQuerySet.published); references sit
+    # below articles, so the model is looked up here rather than imported.
+    return apps.get_model("articles", "Article").objects
+
+
 class ReferenceQuerySet(models.QuerySet):
     def with_contributors(self):
         """Everything needed to format references, in one extra query."""
         return self.prefetch_related(
             Prefetch("contributors", queryset=Contributor.objects.order_by("role", "position", "pk"))
         )
+
+    def shown_by(self, articles):
+        """Works that `articles` cite or list as further reading."""
+        return self.filter(Q(pk__in=articles.values("references")) | Q(pk__in=articles.values("further_reading")))
+
+    def public(self):
+        """The public library: works a published article shows. Its pages, sitemap and export use this."""
+        return self.shown_by(_articles().published())
+
+    def on_published_pages(self):
+        """Works that published articles show, or scheduled ones will: only an Editor changes these."""
+        return self.shown_by(_articles().published_or_scheduled())
 
 
 class Reference(models.Model):
@@ -225,6 +244,11 @@ class Reference(models.Model):
     def citation_label(self):
         """Names as they stand in an in-text citation: 'Moore, Dalley and Agur'."""
         return harvard.in_text_names(self.authors or self.editors) or harvard.plain(self.title)
+
+    def published_articles(self):
+        """The published or scheduled articles that show this work: changing it changes their pages."""
+        shown_here = Q(references=self) | Q(further_reading=self)
+        return _articles().published_or_scheduled().filter(shown_here).distinct().order_by("title")
 
     @property
     def plain_title(self):

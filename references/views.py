@@ -17,7 +17,8 @@ EXPORTS = {
 
 
 def reference_list(request):
-    references = sorted(Reference.objects.with_contributors(), key=lambda ref: ref.sort_key)
+    """The public library: the works published articles show, in reference-list order."""
+    references = sorted(Reference.objects.public().with_contributors(), key=lambda ref: ref.sort_key)
     return render(request, "references/reference_list.html", {"references": references})
 
 
@@ -27,7 +28,7 @@ def reference_detail(request, key):
         key_validator(key)
     except ValidationError:
         raise Http404("No reference has this key.") from None
-    reference = get_object_or_404(Reference.objects.with_contributors(), key=key)
+    reference = get_object_or_404(Reference.objects.public().with_contributors(), key=key)
     articles = reference.articles.published()
     return render(request, "references/reference_detail.html", {"reference": reference, "articles": articles})
 
@@ -46,7 +47,7 @@ def in_list_order(references):
 
 
 def export_library(request, fmt):
-    return download(in_list_order(Reference.objects.all()), fmt, "the-body-lab-references")
+    return download(in_list_order(Reference.objects.public()), fmt, "the-body-lab-references")
 
 
 def export_article(request, slug, fmt):

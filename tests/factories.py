@@ -82,3 +82,9 @@ def make_practitioner(name="Alex Morgan", **fields):
         credentials=fields.pop("credentials", "MSc"),
         **fields,
     )
+
+
+def shown_publicly(*references):
+    """Make references public, as a published article listing them as further reading does."""
+    make_article(f"Listing {next(_numbers)}").further_reading.add(*references)
+    return references[0] if len(references) == 1 else references

@@ -14,7 +14,6 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -26,10 +25,7 @@ from references.models import Contributor, Reference
 from tests.factories import GAIT_SLUG, GAIT_URL, make_article, make_practitioner, make_reference
 from topics.models import Topic
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the bad-input sweep runs on PostgreSQL"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql_only]
 
 SITE_LOOK = 'class="site-header"'
 PREVIEW = "/markdownx/markdownify/"

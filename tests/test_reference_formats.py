@@ -15,7 +15,7 @@ from references.duplicates import likely_duplicates
 from references.errors import ImportProblem
 from references.importing import detect_format, import_records, parse
 from references.models import Contributor, Reference
-from tests.factories import make_article, make_reference
+from tests.factories import make_article, make_reference, shown_publicly
 
 pytestmark = pytest.mark.django_db
 
@@ -773,6 +773,7 @@ def test_a_reference_is_not_a_duplicate_of_itself():
 
 
 def test_library_download_in_each_format(client, library):
+    shown_publicly(*Reference.objects.all())
     for fmt, content_type in (
         ("bib", "application/x-bibtex"),
         ("ris", "application/x-research-info-systems"),
@@ -822,7 +823,7 @@ def test_drafts_unknown_articles_and_formats_are_not_found(client, cited, url):
 
 
 def test_a_reference_whose_key_looks_like_a_route_still_has_its_page(client):
-    make_reference(key="export", title="A work keyed export")
+    shown_publicly(make_reference(key="export", title="A work keyed export"))
     assert "A work keyed export" in client.get("/references/export/").content.decode()
 
 

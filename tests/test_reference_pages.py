@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from articles.models import Article
-from tests.factories import make_article, make_reference
+from tests.factories import make_article, make_reference, shown_publicly
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,10 @@ def soup_of(client, url):
 
 
 def test_library_page_lists_every_reference_alphabetically_in_harvard_style(client):
-    make_reference(key="young", authors=("Young",), year=2001, title="Later")
-    make_reference(key="adams", authors=("Adams",), year=2010, title="First")
+    shown_publicly(
+        make_reference(key="young", authors=("Young",), year=2001, title="Later"),
+        make_reference(key="adams", authors=("Adams",), year=2010, title="First"),
+    )
     soup = soup_of(client, "/references/")
     entries = soup.select(".reference-list li")
     assert [li["id"] for li in entries] == ["ref-adams", "ref-young"]
@@ -38,7 +40,9 @@ def test_reference_page_links_doi_and_lists_only_published_citing_articles(clien
 
 
 def test_reference_page_links_url_when_there_is_no_doi(client):
-    reference = make_reference(key="nhs", kind="webpage", url="https://www.nhs.uk/conditions/foot-pain/")
+    reference = shown_publicly(
+        make_reference(key="nhs", kind="webpage", url="https://www.nhs.uk/conditions/foot-pain/")
+    )
     assert soup_of(client, reference.get_absolute_url()).select_one(
         'a[href="https://www.nhs.uk/conditions/foot-pain/"]'
     )
@@ -49,7 +53,23 @@ def test_unknown_reference_is_404(client):
 
 
 def test_reference_fields_are_escaped_on_the_public_pages(client):
-    reference = make_reference(key="evil", title="<script>alert(1)</script>")
+    reference = shown_publicly(make_reference(key="evil", title="<script>alert(1)</script>"))
     for url in ("/references/", reference.get_absolute_url()):
         html = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_public_library_holds_only_works_published_articles_show(client):
+    make_reference(key="cited", title="Cited by a published article")
+    listed = make_reference(key="listed", title="Further reading of a published article")
+    drafts_only = make_reference(key="drafts-only", title="Cited by a draft and a scheduled article only")
+    unused = make_reference(key="unused", title="Cited by nothing")
+    make_article("Published", sections=[("S", "[@cited]")]).further_reading.add(listed)
+    make_article("Draft", status=Article.Status.DRAFT, sections=[("S", "[@drafts-only]")])
+    make_article("Scheduled", days_ago=-3, sections=[("S", "[@drafts-only]")])
+    keys = [li["id"].removeprefix("ref-") for li in soup_of(client, "/references/").select(".reference-list li")]
+    assert sorted(keys) == ["cited", "listed"]
+    for hidden in (drafts_only, unused):
+        assert client.get(hidden.get_absolute_url()).status_code == 404
+    exported = client.get("/references/export/library.json").json()
+    assert sorted(item["id"] for item in exported) == ["cited", "listed"]

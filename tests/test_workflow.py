@@ -6,7 +6,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
@@ -16,24 +15,6 @@ from tests.test_admin import ADD_URL, add_form_data, formset
 from tests.test_editor_safety import image_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("neumann")]
-
-
-def login_as(django_user_model, role):
-    user = django_user_model.objects.create_user(role.lower(), password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def author(django_user_model):
-    return login_as(django_user_model, "Author")
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return login_as(django_user_model, "Editor")
 
 
 def change_data(article, **overrides):
