@@ -95,7 +95,9 @@ class Article(models.Model):
         max_length=400, help_text="One or two plain sentences for the article list and search engines."
     )
     intro = MarkdownxField(
-        blank=True, help_text="Markdown, shown before the key points. Cite as (Neumann, 2017) or [@neumann2017]."
+        blank=True,
+        help_text="Markdown, shown before the key points. Cite as (Neumann, 2017), Neumann (2017) or "
+        "[@neumann2017]. Text that looks like a citation but is not one takes a backslash: \\(Smith, 2019).",
     )
     intro_html = models.TextField(blank=True, editable=False)
     # The reference list and further reading as the page shows them, with this article's year
@@ -373,7 +375,8 @@ class Section(models.Model):
     heading = models.CharField(max_length=200)
     body = MarkdownxField(
         help_text="Markdown: paragraphs, - bullet lists, *emphasis*, > pull quotes. Cite as (Neumann, 2017), "
-        "[@neumann2017] or [@neumann2017, p. 45]. Drag an image in, then describe it: ![What it shows](…)."
+        "Neumann (2017), [@neumann2017] or [@neumann2017, p. 45]; text that looks like a citation but is not one "
+        "takes a backslash: \\(Smith, 2019). Drag an image in, then describe it: ![What it shows](…)."
     )
     body_html = models.TextField(blank=True, editable=False)
     anchor = models.SlugField(max_length=220, blank=True, editable=False)

@@ -20,6 +20,14 @@ WORK_TYPES = {
     Reference.Kind.CHAPTER: "Chapter",
     Reference.Kind.WEBPAGE: "WebPage",
     Reference.Kind.REPORT: "Report",
+    Reference.Kind.PREPRINT: "ScholarlyArticle",
+    Reference.Kind.BLOG_POST: "BlogPosting",
+    Reference.Kind.NEWSPAPER: "NewsArticle",
+    Reference.Kind.MAGAZINE: "Article",
+    Reference.Kind.THESIS: "Thesis",
+    Reference.Kind.CONFERENCE_PAPER: "ScholarlyArticle",
+    Reference.Kind.VIDEO: "VideoObject",
+    Reference.Kind.PODCAST: "PodcastEpisode",
 }
 
 
@@ -64,7 +72,7 @@ def cited_work(reference):
     return compact(
         {
             "@type": WORK_TYPES.get(reference.kind, "CreativeWork"),
-            "name": reference.title,
+            "name": reference.plain_title,
             "author": [contributor(c) for c in reference.authors],
             "datePublished": str(reference.year) if reference.year else None,
             "isPartOf": {"@type": "CreativeWork", "name": reference.container_title}
