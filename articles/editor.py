@@ -47,13 +47,13 @@ def preview(request):
 def markdownify(text):
     """markdownx's preview function (MARKDOWNX_MARKDOWNIFY_FUNCTION): one field through the content pipeline."""
     document = pipeline.render([pipeline.Source(text, "this text")], Library.load())
-    return problems_html([problem.message for problem in document.problems]) + document.html[0]
+    return problems_html([problem.sentence for problem in document.problems]) + document.html[0]
 
 
 def problems_html(problems):
     if not problems:
         return ""
-    items = "".join(f"<li>{escape(problem)}.</li>" for problem in problems)
+    items = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
     return f'<div class="preview-problems"><p><strong>Saving will be refused:</strong></p><ul>{items}</ul></div>'
 
 

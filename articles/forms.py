@@ -97,7 +97,7 @@ class ArticleForm(forms.ModelForm):
         ]
         for problem in document.problems:
             form, name = targets[problem.field]
-            message = f"{problem}."
+            message = problem.sentence
             if form is None:
                 self.add_error(None, message)
             elif name in form.fields:

@@ -9,7 +9,6 @@ stored HTML.
 
 import datetime
 import hashlib
-import html
 import json
 import re
 import time
@@ -18,20 +17,17 @@ from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from content import pipeline
+from content import markup, pipeline
 from references.citations import Library
 from references.models import Contributor, Reference
 
 from .images import ServerChosenName, responsive_images
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
-# Left out of the plain text: the full reference beside each citation, and timeline charts
-# (their words repeat the text around them).
-NOT_PLAIN_TEXT = re.compile(r'<span class="cite-card">.*?</span>|<figure class="timeline">.*?</figure>', re.DOTALL)
 
 # Ids the article template uses itself; section anchors must not take them.
 RESERVED_ANCHORS = {"main", "content", "toc", "key-points", "references", "further-reading", "article-nav", "top"}
@@ -247,7 +243,7 @@ class Article(models.Model):
                 point.text_html = f'<a href="#{section.anchor}">{point.text_html}</a>'
         self.references_html = document.reference_list_html()
         self.further_reading_html = document.further_reading_html()
-        self.search_document = plain_text(
+        self.search_document = markup.plain_text(
             [
                 self.intro_html,
                 *(p.text_html for p in key_points),
@@ -314,12 +310,6 @@ def content_fingerprint(*, published_at, key_points, sections, topics, authors, 
         "sections": [list(section) for section in sections],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-
-
-def plain_text(fragments):
-    """Readable text of rendered HTML fragments (see NOT_PLAIN_TEXT for what is left out)."""
-    text = "\n\n".join(NOT_PLAIN_TEXT.sub("", fragment) for fragment in fragments)
-    return html.unescape(strip_tags(re.sub(r"</(p|li|h2|h3|h4|blockquote)>", "\n", text))).strip()
 
 
 STOPWORDS = set(

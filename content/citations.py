@@ -28,18 +28,22 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
 from references.citations import normalise_names
+from references.harvard import PARTICLES
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 # One date as cited: "2017", "2019a", "n.d.", "no date", "no date b".
 DATE = re.compile(
-    rf"^(?:(?P<year>{YEAR})\s?(?P<letter>[a-z])?|(?:n\.\s?d\.|no\s+date)(?:\s?(?P<nd_letter>[a-z]))?)$",
+    rf"^(?:(?P<year>{YEAR})\s?(?P<letter>[a-z])?|(?:n\.\s?d\.?|no\s+date)(?:\s?(?P<nd_letter>[a-z]))?)$",
     re.IGNORECASE,
 )
 TRAILING_DATE = re.compile(
     rf"^(?P<names>.*?\S),?\s+(?P<date>{YEAR}\s?[a-z]?|n\.\s?d\.(?:\s?[a-z])?|no\s+date(?:\s+[a-z])?)$"
 )
-ANY_DATE = re.compile(rf"\b{YEAR}[a-z]?\b|\bn\.\s?d\.|\bno date\b", re.IGNORECASE)
+# What reads as a date in a citation, to report one that cannot be read ("in press": cite it by key).
+ANY_DATE = re.compile(rf"\b{YEAR}[a-z]?\b|\bn\.\s?d\b|\bno date\b|\bin press\b|\bforthcoming\b", re.IGNORECASE)
+# "2017: 45", a locator after a colon, as many Harvard writers put it.
+COLON_LOCATOR = re.compile(rf"(?P<date>\b{YEAR}[a-z]?|\bn\.\s?d\.)\s*:\s*(?=\S)")
 PREFIX = re.compile(
     r"^(?P<prefix>(?:see also|see|e\.\s?g\.|eg|cf\.?|for example|for instance|as cited in|quoted in|compare)"
     r"(?:,|:)?\s+)",
@@ -50,10 +54,6 @@ LOCATOR = re.compile(
     r"\.?\s*)?[\divxlc]+(?:\s*(?:-+|–|—|to)\s*[\divxlc]+)?$|^n\.\s?p\.$",
     re.IGNORECASE,
 )
-PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das",
-    "do", "y", "bin", "ibn", "af", "zu", "st",
-}  # fmt: skip
 # Lower-case words that join names or stand inside an organisation's name.
 JOINING_WORDS = {"and", "&", "et", "al", "al.", "of", "for", "the", "in", "on", "to", "at"}
 MAX_NAME_WORDS = 14
@@ -103,11 +103,14 @@ class Part:
 class Group:
     """A citation as it stands in the text: '(…; …)' or 'Names (2017)'."""
 
-    source: str
+    source: str  # the whole citation as typed, for messages
+    raw: str  # the text the token stands for, shown as it was when nothing in it resolves
     field: int
     narrative_names: str = ""  # "Neumann" of "Neumann (2017)"; empty for a parenthetical citation
+    possessive: str = ""  # "’s" of "@neumann2017’s"
     parts: list = field(default_factory=list)
-    dropped: bool = False  # inside a link: left as text, and reported
+    opens: bool = True  # the token holds the "(" (other parts may stand before the citations) ...
+    closes: bool = True  # ... and the ")"
 
     @property
     def cites(self):
@@ -173,7 +176,7 @@ def read_dates_and_locator(tokens):
 
 def read_part(text):
     """One part of a parenthesis -> Part, or None (not a citation), or 'unreadable'."""
-    body = text.strip()
+    body = COLON_LOCATOR.sub(r"\g<date>, ", " ".join(text.split()))  # "2017: 45" is "2017, 45"
     prefix = ""
     match = PREFIX.match(body)
     if match:
@@ -189,8 +192,9 @@ def read_part(text):
             tail = [trailing["date"], *pieces[position + 1 :]]
             break
     else:
-        return None
-    names = names.strip().rstrip(",").strip()
+        return "unreadable" if _names_before_a_date(body) else None
+    # "National Institute for Health and Care Excellence (NICE)": the abbreviation is not part of the name.
+    names = re.sub(r"\s*\([^()]{1,60}\)", "", names).strip().rstrip(",").strip()
     read = read_dates_and_locator(tail)
     if not names:
         return ("dates", read) if read and not prefix else None
@@ -218,6 +222,38 @@ def _date_text(year, letter):
     return f"{year}{letter}" if year else f"no date{' ' + letter if letter else ''}"
 
 
+PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
+
+
+def readable(text):
+    """Text as the author typed it, for a message: Python-Markdown's placeholders shown as "…"."""
+    return " ".join(PLACEHOLDER.sub("…", text).split())
+
+
+def _read_part_beside_markup(text):
+    """read_part, for a part that may hold a code span, link, HTML or escape (a placeholder by now):
+    such a part is never a citation, and reads as 'unreadable' when it would otherwise be one."""
+    if STX not in text:
+        return read_part(text)
+    read = read_part(PLACEHOLDER.sub(" ", text))
+    return "unreadable" if isinstance(read, Part) or read == "unreadable" else None
+
+
+def _joined_names_start(words):
+    """Index of the first of the last words that are joined into one list of names: 'Brown and Neumann',
+    'Moore, Dalley and Agur', 'van der Worp and de Vos', 'Kjaer et al.'."""
+    joining = {"and", "&", "et", "al", "al."}
+    first = len(words) - 1
+    while first > 0:
+        previous, current = words[first - 1].group(0), words[first].group(0)
+        name_like = is_capitalised(previous) or previous.casefold() in PARTICLES | joining
+        linked = previous.casefold() in PARTICLES | joining or previous.endswith(",") or current.casefold() in joining
+        if not (name_like and linked):
+            break
+        first -= 1
+    return first
+
+
 def strip_possessive(names):
     return re.sub(r"['’]s$", "", names)
 
@@ -237,29 +273,48 @@ class CitationReader:
 
     # "(…)": a parenthetical citation, the date of a narrative one, or an ordinary parenthesis.
     def parenthesis(self, match, data):
-        inner = match.group(1)
-        parts = [read_part(text) for text in inner.split(";")]
+        """Only the run of parts that are citations becomes a token: what stands beside them in the same
+        parentheses ("personal communication", a link, code) stays text for Python-Markdown to go on with."""
+        texts = match.group(1).split(";")
+        parts = [_read_part_beside_markup(text) for text in texts]
         if len(parts) == 1 and isinstance(parts[0], tuple):
             return self._narrative(match, data, *parts[0][1])
-        if all(part is None or isinstance(part, tuple) for part in parts):
+        cited = [n for n, part in enumerate(parts) if isinstance(part, Part)]
+        if "unreadable" in parts or (
+            cited and not all(isinstance(parts[n], Part) for n in range(cited[0], cited[-1] + 1))
+        ):
+            hint = "write it as (Author, year), separate works with “;”, and keep links, code and notes apart"
+            self.unreadable.append(Unreadable(readable(match.group(0)), self.field, hint))
             return None
-        if "unreadable" in parts:
-            hint = "write it as (Author, year), separate works with “;”"
-            self.unreadable.append(Unreadable(match.group(0), self.field, hint))
+        if not cited:
             return None
-        group = Group(source=match.group(0), field=self.field)
-        for text, part in zip(inner.split(";"), parts, strict=True):
-            group.parts.append(part if isinstance(part, Part) else Part(text=text.strip()))
-        return self._record(group), match.start(), match.end()
+        starts = [match.start(1) + sum(len(text) + 1 for text in texts[:n]) for n in range(len(texts))]
+        first, last = cited[0], cited[-1]
+        opens, closes = first == 0, last == len(parts) - 1
+        start = match.start() if opens else starts[first] + len(texts[first]) - len(texts[first].lstrip())
+        end = match.end() if closes else starts[last] + len(texts[last].rstrip())
+        group = Group(
+            source=readable(match.group(0)),
+            raw=data[start:end],
+            field=self.field,
+            opens=opens,
+            closes=closes,
+            parts=[parts[n] for n in cited],
+        )
+        return self._record(group), start, end
 
     def _narrative(self, match, data, dates, locator):
-        """'Neumann (2017)': the names are the words before the parenthesis that name a work."""
+        """'Neumann (2017)': the names are the words before the parenthesis that name a work.
+
+        The names are those of the longest run of name-like words that names a work in the library,
+        unless more names are joined to it ("Brown and Neumann (2017)" is not Neumann's work alone).
+        """
         before = data[: match.start()]
-        words = list(re.finditer(r"[^\s()\[\]]+", before[-400:]))[-NARRATIVE_REACH:]
         offset = max(0, len(before) - 400)
-        if not words or before[offset + words[-1].end() :].strip() or not before.endswith((" ", "\u00a0")):
+        words = list(re.finditer(r"[^\s()\[\]]+", before[offset:]))[-NARRATIVE_REACH:]
+        if not words or before[offset + words[-1].end() :].strip() or not before[-1:].isspace():
             return None
-        candidates = []
+        candidates = []  # (start, names), longest first
         for first in range(len(words)):
             start = offset + words[first].start()
             names = before[start:].strip()
@@ -268,12 +323,16 @@ class CitationReader:
         if not candidates:
             last = words[-1].group(0)
             if is_capitalised(last) or last.rstrip(".") == "al":
-                self.unreadable.append(Unreadable(f"{last} {match.group(0)}", self.field, "write it as Author (year)"))
+                source = readable(f"{last} {match.group(0)}")
+                self.unreadable.append(Unreadable(source, self.field, "write it as Author (year)"))
             return None
+        joined = offset + words[_joined_names_start(words)].start()
         years = {year for year, _ in dates}
         matching = [(start, names) for start, names in candidates if self._names_exist(strip_possessive(names), years)]
-        # The longest names that name a work; otherwise the shortest, to be reported as typed.
-        start, names = matching[0] if matching else candidates[-1]
+        if matching and matching[0][0] <= joined:
+            start, names = matching[0]
+        else:  # reported as typed: every name joined to the last one
+            start, names = next(((s, n) for s, n in candidates if s >= joined), candidates[-1])
         cites = [
             Cite(
                 typed=_date_text(year, letter), names=strip_possessive(names), year=year, letter=letter, year_only=True
@@ -282,7 +341,11 @@ class CitationReader:
         ]
         cites[-1].locator = locator
         group = Group(
-            source=f"{names} {match.group(0)}", field=self.field, narrative_names=names, parts=[Part(cites=cites)]
+            source=readable(data[start : match.end()]),
+            raw=data[start : match.end()],
+            field=self.field,
+            narrative_names=names,
+            parts=[Part(cites=cites)],
         )
         return self._record(group), start, match.end()
 
@@ -294,14 +357,14 @@ class CitationReader:
         inner = match.group(1)
         if not re.search(rf"(?<![\w.@])-?@{KEY}", inner):
             return None
-        group = Group(source=match.group(0), field=self.field)
+        group = Group(source=readable(match.group(0)), raw=match.group(0), field=self.field)
         for text in inner.split(";"):
             part = re.fullmatch(
                 rf"\s*(?P<prefix>[^@]*?)\s*(?P<minus>-)?@(?P<key>{KEY})\s*(?:,\s*(?P<locator>.*?))?\s*", text
             )
             if not part or "@" in (part["locator"] or ""):
                 self.unreadable.append(
-                    Unreadable(match.group(0), self.field, "write it as [@key] or [@key, p. 4; @other]")
+                    Unreadable(readable(match.group(0)), self.field, "write it as [@key] or [@key, p. 4; @other]")
                 )
                 return None
             prefix = part["prefix"] + " " if part["prefix"] else ""
@@ -310,11 +373,11 @@ class CitationReader:
             group.parts.append(Part(prefix=prefix, cites=[cite]))
         return self._record(group), match.start(), match.end()
 
-    # "@key" in a sentence, with an optional "[p. 4]" after it.
+    # "@key" in a sentence, "@key's", with an optional "[p. 4]" after it.
     def narrative_key(self, match, data):
         cite = Cite(typed=match.group(0), key=match["key"], locator=(match["locator"] or "").strip(), year_only=True)
-        group = Group(source=match.group(0), field=self.field, narrative_names=f"@{match['key']}",
-                      parts=[Part(cites=[cite])])  # fmt: skip
+        group = Group(source=match.group(0), raw=match.group(0), field=self.field, narrative_names=f"@{match['key']}",
+                      possessive=match["possessive"] or "", parts=[Part(cites=[cite])])  # fmt: skip
         return self._record(group), match.start(), match.end()
 
 
@@ -348,20 +411,22 @@ class _CitationsInLinks(Treeprocessor):
 
         def undo(match):
             group = self.reader.groups[int(match.group(1))]
-            group.dropped = True
             hint = "a link cannot also open the reference, so take the citation out of the link text"
             self.reader.unreadable.append(Unreadable(group.source, group.field, hint, in_link=True))
-            return group.source
+            return group.raw
 
         return TOKEN_RE.sub(undo, text)
 
 
 # Citations are read after raw HTML and entities are set aside (priority 90 and 80), so text
 # inside a tag's attributes is never taken for one, and before emphasis (60), which may wrap them.
-BRACKETED = r"\[([^\[\]\n]{1,400})\](?![(\[:])"
-PARENTHESIS = r"\(([^()\n]{1,300})\)"
+BRACKETED = r"\[([^\[\]]{1,400})\](?![(\[:])"
+# One level of parentheses inside: "(National Institute for Health and Care Excellence (NICE), 2022)".
+PARENTHESIS = r"\(((?:[^()]|\([^()]{0,60}\)){1,300})\)"
 # Not after a backslash-escaped character (which Python-Markdown has turned into STX…ETX): "\[@key]" is text.
-NARRATIVE_KEY = rf"(?<![\w@.\\{ETX}])@(?P<key>{KEY})(?:[ \u00a0]\[(?P<locator>[^\[\]\n]{{1,60}})\])?"
+NARRATIVE_KEY = (
+    rf"(?<![\w@.\\{ETX}])@(?P<key>{KEY})(?P<possessive>['’]s)?(?:[ \u00a0]\[(?P<locator>[^\[\]\n]{{1,60}})\])?"
+)
 
 
 class CitationExtension(Extension):

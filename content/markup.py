@@ -8,6 +8,7 @@ that CSS shows beside it. Every value is escaped here.
 
 import html
 import re
+from html.parser import HTMLParser
 
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
@@ -55,6 +56,48 @@ def further_reading_entry(reference, letter):
         reference.anchor,
         mark_safe(reference.harvard_html(letter)),
     )
+
+
+class _PlainText(HTMLParser):
+    """The words of rendered fragments, a line per block, without what repeats them: the full
+    reference in each citation's card, and timeline charts (their words repeat the text around them)."""
+
+    BLOCKS = {"p", "li", "h2", "h3", "h4", "blockquote", "tr", "br"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], []  # the open elements being left out, as a stack of tag names
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self.skipping:
+            self.skipping.append(tag)
+        elif "cite-card" in classes or (tag == "figure" and "timeline" in classes):
+            self.skipping.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            self.skipping.pop()
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br" and not self.skipping:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def plain_text(fragments):
+    """Readable text of rendered HTML fragments, for search and reading time."""
+    parser = _PlainText()
+    for fragment in fragments:
+        parser.feed(fragment)
+        parser.parts.append("\n\n")
+    parser.close()
+    return "".join(parser.parts).strip()
 
 
 def reference_list_text(references_html):

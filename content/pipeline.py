@@ -32,8 +32,13 @@ from .sanitize import sanitize
 from .timeline import TimelineError, TimelinePreprocessor, parse, render_svg
 
 MAX_LENGTH = 30_000
+MAX_PROBLEMS = 50  # reported in full; past that, counted
 MAX_QUOTE_DEPTH = 12
 DEEP_QUOTE = re.compile(r"^(?:[ \t]*>){%d}" % (MAX_QUOTE_DEPTH + 1), re.MULTILINE)  # noqa: UP031
+MAX_LIST_DEPTH = 6  # list markers opening one line ("- - - - x"): each is a list inside the one before
+DEEP_LIST = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+){%d,}[ \t]*[^-*+\s\d]" % (MAX_LIST_DEPTH + 1), re.M)  # noqa: UP031
+MAX_RULES = 100  # horizontal rules ("* * *"): Python-Markdown splits its block again at each one
+RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$", re.M)
 CHART_TOKEN = "bodylab-timeline"
 CHART_RE = re.compile(f"(?:<p>)?{STX}{CHART_TOKEN}:(\\d+){ETX}(?:</p>)?")
 LETTERS = string.ascii_lowercase
@@ -55,6 +60,11 @@ class Problem:
 
     def __str__(self):
         return self.message
+
+    @property
+    def sentence(self):
+        """The message as a sentence, for a form or the preview: with its full stop unless it asks."""
+        return self.message if self.message.endswith(("?", ".", "!")) else f"{self.message}."
 
 
 @dataclass
@@ -108,6 +118,10 @@ def render(sources, library, pins=None, further_reading=()):
             message = f"“{unreadable.source}” in {where} looks like a citation but cannot be read: {unreadable.hint}"
         state.problems.append(Problem(unreadable.field, message))
     state.problems.sort(key=lambda problem: problem.field)
+    if len(state.problems) > MAX_PROBLEMS:
+        more = len(state.problems) - MAX_PROBLEMS
+        last = state.problems[MAX_PROBLEMS]
+        state.problems[MAX_PROBLEMS:] = [Problem(last.field, f"…and {more} more problems of the same kinds")]
     return Document(html, state.problems, cited, writer.uses, letters, further, resolver.resolved)
 
 
@@ -173,6 +187,10 @@ def refusal_reason(text):
         return f"it is longer than {MAX_LENGTH:,} characters: split it into more sections"
     if DEEP_QUOTE.search(text):
         return f"it has quotes inside quotes more than {MAX_QUOTE_DEPTH} deep"
+    if DEEP_LIST.search(text):
+        return f"it has lists inside lists more than {MAX_LIST_DEPTH} deep on one line"
+    if len(RULE.findall(text)) > MAX_RULES:
+        return f"it has more than {MAX_RULES} horizontal rules"
     return None
 
 
@@ -185,6 +203,7 @@ class _Resolver:
         self.problems = problems
         self.sources = sources
         self.resolved = {}
+        self.suggestions = {}  # what was typed -> the close match, worked out once however often it is typed
 
     def resolve(self, groups):
         typed_letters = {}
@@ -212,21 +231,30 @@ class _Resolver:
         if cite.key:
             if cite.key in self.library.by_key:
                 return self.library.by_key[cite.key], ""
-            close = self.library.suggest_key(cite.key)
+            close = self._suggested(("@", cite.key), lambda: self.library.suggest_key(cite.key))
             return None, f"Unknown reference key “@{cite.key}” in {where}" + (
                 f": did you mean @{close}?" if close else ""
             )
         found = self.library.find(cite.names, cite.year)
+        if len(found) == 1 and cite.letter:
+            label = markup.label(found[0], "")
+            return None, f"The citation {named} has a year letter, but only one work is {label}: write it without"
         if len(found) == 1:
             return found[0], ""
         if not found:
-            close = self.library.suggest(cite.names, cite.year)
+            typed = (normalise_names(cite.names), cite.year)
+            close = self._suggested(typed, lambda: self.library.suggest(cite.names, cite.year))
             return None, f"The citation {named} matches no reference" + (f": did you mean {close}?" if close else "")
         letters = typed_letters[(normalise_names(cite.names), cite.year)]
         if cite.letter and letters == set(LETTERS[: len(found)]):
             return found[LETTERS.index(cite.letter)], ""  # every one of them cited, lettered in list order
         keys = " or ".join(f"[@{ref.key}] (“{ref.plain_title}”)" for ref in found)
         return None, f"The citation {named} matches {len(found)} references: cite the one you mean by its key, {keys}"
+
+    def _suggested(self, typed, suggest):
+        if typed not in self.suggestions:
+            self.suggestions[typed] = suggest()
+        return self.suggestions[typed]
 
 
 class _Writer:
@@ -240,10 +268,11 @@ class _Writer:
     def group(self, match):
         group: Group = self.groups[int(match.group(1))]
         if not any(cite.reference for cite in group.cites):
-            return escape(group.source)  # reported; shown as it was typed
+            return escape(group.raw)  # reported; shown as it was typed
         if group.narrative_names:
             first = group.cites[0].reference
-            names = first.citation_label if group.narrative_names.startswith("@") and first else group.narrative_names
+            by_key = group.narrative_names.startswith("@")
+            names = first.citation_label + group.possessive if by_key else group.narrative_names
             return f"{escape(names)} ({', '.join(self._cite(cite, named=False) for cite in group.cites)})"
         parts = []
         for part in group.parts:
@@ -252,7 +281,7 @@ class _Writer:
                 continue
             cites = [self._cite(cite, named=n == 0 and not cite.year_only) for n, cite in enumerate(part.cites)]
             parts.append(escape(part.prefix) + ", ".join(cites))
-        return f"({'; '.join(parts)})"
+        return ("(" if group.opens else "") + "; ".join(parts) + (")" if group.closes else "")
 
     def _cite(self, cite, named):
         ref = cite.reference

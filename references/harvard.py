@@ -471,7 +471,12 @@ def reference_html(reference, year_suffix=""):
 # Order.
 
 # Particles that stand before a surname but do not decide its place in the list.
-PARTICLES = {"de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "den", "ter", "ten"}
+# Lower-case words that stand before a surname ("van der Worp", "de Vos"): they do not decide its
+# place in the list, and a citation may begin with them.
+PARTICLES = {
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das",
+    "do", "y", "bin", "ibn", "af", "zu", "st",
+}  # fmt: skip
 
 
 def sort_name(family):

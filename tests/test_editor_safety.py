@@ -160,6 +160,8 @@ def test_preview_says_which_citations_saving_would_refuse(staff_client):
     [
         ("x" * 30_001, "it is longer than 30,000 characters: split it into more sections"),
         ("> " * 13 + "deep", "it has quotes inside quotes more than 12 deep"),
+        ("- " * 7 + "deep", "it has lists inside lists more than 6 deep on one line"),
+        ("* * *\n" * 101, "it has more than 100 horizontal rules"),
     ],
 )
 def test_markdown_too_long_or_too_deep_is_refused_not_rendered(staff_client, admin_client, neumann, text, reason):
