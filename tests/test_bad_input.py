@@ -22,7 +22,7 @@ from reversion.models import Version
 from articles.models import Article, ArticleAuthor, KeyPoint, Section
 from practitioners.models import Practitioner
 from references.models import Contributor, Reference
-from tests.factories import GAIT_SLUG, GAIT_URL, make_article, make_practitioner, make_reference
+from tests.factories import GAIT_SLUG, GAIT_URL, make_article, make_practitioner, make_reference, shown_publicly
 from topics.models import Topic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql_only]
@@ -271,7 +271,7 @@ def test_comparing_revisions_with_odd_ids_is_not_found(staff, query):
 
 
 def test_a_reference_key_with_dots_and_colons_has_a_page(visitor):
-    make_reference(key="who:2020.report-1")
+    shown_publicly(make_reference(key="who:2020.report-1"))
     assert_handled(visitor.get("/references/who:2020.report-1/"), 200)
     assert_handled(visitor.get("/references/who:2020.report-2/"), 404)
 
