@@ -54,7 +54,11 @@ def problems_html(problems):
     if not problems:
         return ""
     items = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
-    return f'<div class="preview-problems"><p><strong>Saving will be refused:</strong></p><ul>{items}</ul></div>'
+    return (
+        f'<div class="preview-problems"><p><strong>Saving will be refused:</strong></p><ul>{items}</ul>'
+        "<p>Checked in this text alone: saving checks the whole article, where year letters (2019a, 2019b) "
+        "are given.</p></div>"
+    )
 
 
 class ImageUploadForm(forms.Form):

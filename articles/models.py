@@ -338,7 +338,7 @@ def section_announced_by(key_point, sections, threshold=0.75):
 def unique_anchor(heading, taken):
     base = slugify(heading) or "section"
     anchor, number = base, 2
-    while anchor in taken or anchor.startswith(("ref-", "cite-")):
+    while anchor in taken or anchor.startswith(markup.ID_PREFIXES):
         anchor, number = f"{base}-{number}", number + 1
     taken.add(anchor)
     return anchor

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(library_changed)
-def rerender_articles_listing(sender, pks, **kwargs):
+def rerender_articles_listing(sender, pks, user=None, **kwargs):
     """A work changed: the articles that cite it or list it as further reading must show it as it is now.
 
     Only those articles: a year letter belongs to one article's list, so a work added or
@@ -31,6 +31,8 @@ def rerender_articles_listing(sender, pks, **kwargs):
         if any(getattr(article, name) != value for name, value in before.items() if name != "citation_pins"):
             with reversion.create_revision(manage_manually=True):
                 reversion.set_comment(f"The reference list changed: the reference {keys} was edited.")
+                if user is not None and user.is_authenticated:
+                    reversion.set_user(user)
                 reversion.add_to_revision(Article.objects.get(pk=article.pk))
 
 

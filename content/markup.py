@@ -15,9 +15,13 @@ from django.utils.safestring import mark_safe
 
 from references import harvard
 
+CITE_PREFIX = "cite-"
+# Ids a page's own headings must not take: reference-list entries (Reference.anchor) and citations.
+ID_PREFIXES = ("ref-", CITE_PREFIX)
+
 
 def cite_id(reference, number):
-    return f"cite-{reference.key}-{number}"
+    return f"{CITE_PREFIX}{reference.key}-{number}"
 
 
 def citation_link(reference, text, number, letter):

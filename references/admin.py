@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from bodylab.admin_actions import CheckedSelectionMixin
 
-from . import harvard, views
+from . import harvard, signals, views
 from .duplicates import likely_duplicates
 from .errors import ImportProblem
 from .importing import (
@@ -261,6 +261,10 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with signals.changes_by(request.user):  # the articles' History names who changed their references
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         reference = self.get_object(request, unquote(object_id))
         if reference is not None and request.method == "GET" and not self.has_change_permission(request, reference):
@@ -348,7 +352,8 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "confirm" in request.POST:
-            return self._confirm_import(request)
+            with signals.changes_by(request.user):
+                return self._confirm_import(request)
         form = ImportForm(request.POST or None, request.FILES or None)
         preview = self._preview(request, form) if form.is_bound and form.is_valid() else None
         return self._import_page(request, form, preview)

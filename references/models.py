@@ -89,10 +89,6 @@ class ReferenceQuerySet(models.QuerySet):
         """The public library: works a published article shows. Its pages, sitemap and export use this."""
         return self.shown_by(_articles().published())
 
-    def on_published_pages(self):
-        """Works that published articles show, or scheduled ones will: only an Editor changes these."""
-        return self.shown_by(_articles().published_or_scheduled())
-
 
 class Reference(models.Model):
     class Kind(models.TextChoices):

@@ -6,6 +6,7 @@ re-render their citations (see articles.signals).
 """
 
 import threading
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -13,7 +14,7 @@ from django.dispatch import Signal, receiver
 
 from .models import Contributor, Reference
 
-# Sent with `pks`: the references saved or deleted.
+# Sent with `pks`: the references saved or deleted, and `user`: who changed them, when known.
 library_changed = Signal()
 
 # References changed in this thread's transactions not yet committed, shared by
@@ -27,8 +28,18 @@ def _pending():
     return _local.pks
 
 
-def refresh(pks):
-    library_changed.send(sender=Reference, pks=set(pks))
+@contextmanager
+def changes_by(user):
+    """Changes to the library made inside this block are `user`'s (the admin wraps its views in it)."""
+    _local.user = user
+    try:
+        yield
+    finally:
+        _local.user = None
+
+
+def refresh(pks, user=None):
+    library_changed.send(sender=Reference, pks=set(pks), user=user)
 
 
 def _flush():
@@ -36,11 +47,14 @@ def _flush():
     if pending:
         pks = set(pending)
         pending.clear()
-        refresh(pks)
+        user, _local.changed_by = getattr(_local, "changed_by", None), None
+        refresh(pks, user)
 
 
 def _schedule(pk):
     _pending().add(pk)
+    if getattr(_local, "user", None) is not None:
+        _local.changed_by = _local.user  # remembered now: the commit may come after the block ends
     transaction.on_commit(_flush)
 
 

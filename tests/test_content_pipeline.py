@@ -274,6 +274,24 @@ def test_importing_an_unrelated_work_never_changes_a_published_page(client, djan
     assert client.get(article.get_absolute_url()).content == before
 
 
+def test_after_an_unrelated_import_a_change_to_a_cited_work_keeps_the_pages_letters(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        arches = make_reference(key="riel-a", authors=("Riel",), year=2019, title="Arches")
+        make_reference(key="riel-b", authors=("Riel",), year=2019, title="Bones")
+    article = make_article(sections=[("S", "(Riel, 2019a, 2019b)")])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_reference(key="riel-0", authors=("Riel",), year=2019, title="Aaa first in the list")
+    with django_capture_on_commit_callbacks(execute=True):  # the page is rendered again, with its own letters
+        arches.title = "Arches, revised"
+        arches.save()
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert text_of(str(page.select_one(".article-section p"))) == "(Riel, 2019a, 2019b)"
+    entries = [" ".join(e.get_text().split()).split("’")[0] for e in page.select(".reference-entry")]
+    assert entries == ["Riel, A. (2019a) ‘Arches, revised", "Riel, A. (2019b) ‘Bones"]
+
+
 def test_one_save_renders_markdown_once_per_field_and_loads_the_library_once(
     admin_client, neumann, monkeypatch, django_assert_max_num_queries
 ):

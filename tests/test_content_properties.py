@@ -49,6 +49,7 @@ def test_any_text_renders_safely_and_every_problem_names_its_field(library, text
     entries = BeautifulSoup(document.reference_list_html(), "html.parser")
     listed = {li["id"] for li in entries.select("li")}
     for html in document.html:
+        assert "\x02" not in html and "\x03" not in html  # no parser placeholder ever reaches a page
         soup = BeautifulSoup(html, "html.parser")
         assert not soup.find("script")
         assert not any(name.startswith("on") for tag in soup.find_all(True) for name in tag.attrs)

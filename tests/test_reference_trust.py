@@ -111,3 +111,23 @@ def test_comparing_revisions_shows_the_reference_list_as_readers_saw_it(
     page = " ".join(BeautifulSoup(admin_client.get(url).content, "html.parser").get_text().split())
     assert "Reference list (as shown)" in page
     assert "Neumann, D.A. (2017) First title." in page and "Neumann, D.A. (2017) Second title." in page
+
+
+def test_the_history_names_who_changed_the_reference(
+    editor, cited, django_user_model, django_capture_on_commit_callbacks
+):
+    article = make_article("Walking and feet", sections=[("S", "[@neumann2017]")])
+    data = {
+        "key": "neumann2017", "kind": "book", "year": "2017", "title": "Kinesiology, second look",
+        "accessed_precision": "day",
+        "contributors-TOTAL_FORMS": "1", "contributors-INITIAL_FORMS": "1",
+        "contributors-0-id": str(cited.contributors.get().pk), "contributors-0-reference": str(cited.pk),
+        "contributors-0-position": "0", "contributors-0-role": "author", "contributors-0-surname": "Neumann",
+        "contributors-0-initials": "D.A.",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(change_url(cited), data)
+    assert response.status_code == 302, BeautifulSoup(response.content, "html.parser").select(".errorlist")
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user == django_user_model.objects.get(username="editor")
+    assert version.revision.comment == "The reference list changed: the reference neumann2017 was edited."
