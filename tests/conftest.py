@@ -11,15 +11,20 @@ DATA = Path(__file__).parent / "data"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgresql_only are left out on SQLite (the bad-input sweep: see its module)."""
+    """On SQLite, what needs running once is left out: it runs on PostgreSQL, the production database.
+    That is the bad-input sweep (marked postgresql_only) and the browser tests, which test pages, not SQL."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         return
-    left_out = [item for item in items if item.get_closest_marker("postgresql_only")]
+
+    def once(item):
+        return item.get_closest_marker("postgresql_only") or item.get_closest_marker("browser")
+
+    left_out = [item for item in items if once(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
+        items[:] = [item for item in items if not once(item)]
 
 
 @pytest.fixture
