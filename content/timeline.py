@@ -153,8 +153,12 @@ class TimelinePreprocessor(Preprocessor):
             closing = (
                 after[bisect.bisect_right(after, index)] if bisect.bisect_right(after, index) < len(after) else None
             )
-            if closing is None:  # not a fence at all, for fenced_code either
-                out.append(lines[index])
+            if closing is None:
+                # Not a fence, for fenced_code either; its first character written as an entity (which
+                # reads the same) so that fenced_code's search, which looks for the close to the end of
+                # the text from every such line, does not start here: thousands of them took seconds.
+                line = lines[index]
+                out.append(f"&#{ord(line[0])};{line[1:]}" if opening else line)
                 index += 1
                 continue
             if opening["info"].strip().lower() != "timeline":

@@ -365,9 +365,10 @@ def test_rendering_grows_linearly_with_pathological_input(unit):
     assert ratio < 2.6, f"{unit!r}: twice the text took {ratio:.1f} times the work"
 
 
-@pytest.mark.parametrize("unit", ["<a ", "</a "])
-def test_raw_html_reading_grows_linearly_too(unit):
-    """Python-Markdown's raw-HTML reader spends its time in regular expressions, which make no Python calls:
+@pytest.mark.parametrize("unit", ["<a ", "</a ", "```x\n", "~~~x\n"])
+def test_raw_html_and_fence_reading_grows_linearly_too(unit):
+    """Python-Markdown's raw-HTML reader and fenced_code spend their time in regular expressions, which make
+    no Python calls:
     compared in CPU time instead, the best of three, where a square shows as four times (seconds, before
     the fix); 50 ms are allowed for the noise of a busy machine on what takes a tenth of a second."""
 
