@@ -19,6 +19,7 @@ import math
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -57,6 +58,13 @@ def tree_cpu(pid):
     return total, children
 
 
+def busy_seconds():
+    """CPU time the whole machine spent busy (all CPUs, not idle nor waiting for I/O), from /proc/stat."""
+    with open("/proc/stat") as file:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in file.readline().split()[1:9])
+    return (user + nice + system + irq + softirq) / TICKS
+
+
 def check(url):
     """GET url without following redirects: it must answer 200. Returns the body's size."""
 
@@ -76,6 +84,11 @@ def check(url):
     return len(body)
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def wrk(url, seconds):
     command = ["wrk", *WRK, f"-d{seconds}s", "--timeout", "10s", "-s", str(HERE / "report.lua"), url]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -90,9 +103,14 @@ def run(args):
     wrk(args.url, WARMUP)  # workers import lazily and fill their caches on their first requests
     server_before, workers_before = tree_cpu(args.pid)
     db_before = tree_cpu(args.db_pid)[0] if args.db_pid else 0.0
+    machine_before, wrk_before = busy_seconds(), children_cpu()
     result = wrk(args.url, DURATION)
+    machine_after, wrk_after = busy_seconds(), children_cpu()
     server_after, workers_after = tree_cpu(args.pid)
     db_after = tree_cpu(args.db_pid)[0] if args.db_pid else 0.0
+    # What the rest of the machine used meanwhile: busy time less the server's, PostgreSQL's and wrk's.
+    others = (machine_after - machine_before) - (server_after - server_before) - (db_after - db_before)
+    others -= wrk_after - wrk_before
     requests = result["requests"]
     per_request = requests or float("nan")  # none completed in time: the row says so, the run goes on
     row = {
@@ -108,6 +126,7 @@ def run(args):
         "body_bytes": body_bytes,
         "bytes_per_response": result["bytes"] / per_request,
         "errors": {key: result[key] for key in result if key.endswith(("_errors", "timeouts")) and result[key]},
+        "other_cpu_share": max(0.0, others) / (DURATION * os.cpu_count()),
         "workers_restarted": sorted(workers_before ^ workers_after),
         "queries": None,
         "alone_ms": None,
@@ -175,8 +194,8 @@ def report(args):
         f"Site: {meta['site']}.",
         "",
         "| Page | PAGE_CACHE | req/s | × nginx | p50 ms | × nginx | p99 ms | × nginx | server CPU ms/req "
-        "| × nginx | PostgreSQL CPU ms/req | SQL queries | one request alone, ms |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| × nginx | PostgreSQL CPU ms/req | SQL queries | one request alone, ms | other processes' CPU |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         lines.append(
@@ -185,7 +204,7 @@ def report(args):
             f"| {number(row['p99_ms'])} | {ratio(row['p99_ms'], nginx['p99_ms'])} "
             f"| {number(row['cpu_ms'])} | {ratio(row['cpu_ms'], nginx['cpu_ms'])} "
             f"| {number(row['db_cpu_ms'])} | {'–' if row['queries'] is None else row['queries']} "
-            f"| {number(row['alone_ms'])} |"
+            f"| {number(row['alone_ms'])} | {row['other_cpu_share']:.0%} |"
         )
     lines += [
         "",
@@ -205,7 +224,9 @@ def report(args):
         "run, divided by the requests; PostgreSQL CPU the same for the postmaster and its backends; SQL queries "
         "are counted once per page in-process with CaptureQueriesContext against the same database (the second "
         "of two requests); “one request alone” is the wall time of one more such request in-process, with no "
-        "other request running. “× nginx” divides each figure by nginx's (1/n: n times fewer). PAGE_CACHE=0 is the "
+        "other request running; “other processes' CPU” is the share of the machine's CPU time that processes "
+        "other than the server, PostgreSQL and wrk used during the run (0% on an idle machine). “× nginx” divides "
+        "each figure by nginx's (1/n: n times fewer). PAGE_CACHE=0 is the "
         "page cache switched off; “unset” is the default, which caches once issue 9's page cache exists — "
         "until then both rows measure the same uncached page.",
     ]
@@ -216,6 +237,11 @@ def report(args):
             "minute): other processes competed for the 2 CPUs, so times are longer than on a quiet machine."
         )
     for row in rows:
+        if row["other_cpu_share"] > 0.1:
+            notes.append(
+                f"{row['name']}: other processes used {row['other_cpu_share']:.0%} of the machine's CPU time "
+                "during the run: its figures are worse than on an idle machine."
+            )
         if row["requests"] < 100:
             notes.append(
                 f"{row['name']}: only {row['requests']} requests completed in {DURATION} s (wrk gives up on a "

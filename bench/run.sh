@@ -2,8 +2,8 @@
 # `make bench`: the site under gunicorn against nginx serving the same article as a static file.
 #
 # Everything runs on 127.0.0.1 in a temporary directory and is stopped and deleted at the end, also
-# on failure or Ctrl-C (trap): a throwaway PostgreSQL, two gunicorns (2 sync workers each; one with
-# PAGE_CACHE=0, one with it unset), nginx. It measures, it does not test: `make test` never runs this.
+# on failure or Ctrl-C (trap): a throwaway PostgreSQL, three gunicorns (2 sync workers each: the site
+# with PAGE_CACHE=0, the site with it unset, bench/template_only.py), nginx. It measures, it does not test: `make test` never runs this.
 # Results: bench/results.md (printed too). See the README's "Performance" section.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +67,7 @@ cleanup() {
   "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   if [ "$status" != 0 ]; then
     echo "make bench failed (exit $status). Last lines of the server logs:" >&2
-    tail -n 20 "$work"/*.log "$work/pg/postgres.log" 2>/dev/null >&2 || true
+    tail -n 20 "$work"/*.log "$work/pg/postgres.log" >&2 2>/dev/null || true
   fi
   rm -rf "$work"
   exit "$status"
@@ -128,7 +128,7 @@ uncached="http://127.0.0.1:$uncached_port"
 
 step "The article with the demo content only (3 articles)"
 PAGE_CACHE=0 "$PY" bench/inprocess.py queries "$work/results/queries-small.json" "$ARTICLE"
-"$PY" bench/load.py run "$work/results/row-02.json" --name "article (gait), demo site: 3 articles" \
+"$PY" bench/load.py run "$work/results/row-03.json" --name "article (gait), demo site: 3 articles" \
   --url "$uncached$ARTICLE" --pid "$uncached_pid" --db-pid "$pg_pid" --page-cache 0 \
   --queries "$work/results/queries-small.json"
 
@@ -151,6 +151,18 @@ nginx_pid=$!
 pids+=("$nginx_pid")
 wait_for "http://127.0.0.1:$nginx_port$ARTICLE"
 
+step "Django serving the same page from a template, no database (bench/template_only.py)"
+mkdir -p "$work/template"
+cp "$work/site$ARTICLE/index.html" "$work/template/article.html"
+if grep -q '{[{%#]' "$work/template/article.html"; then
+  echo "The saved page holds template syntax: the template-only row would not render the same page." >&2
+  exit 1
+fi
+template_port=$(free_port)
+start_gunicorn gunicorn-template-only "$template_port" PYTHONPATH="$ROOT/bench" \
+  DJANGO_SETTINGS_MODULE=template_only BENCH_TEMPLATE_DIR="$work/template"
+template_pid=$gunicorn_pid
+
 step "SQL queries per page, in-process"
 pages=("$ARTICLE" / "$TOPIC" /feeds/atom/ "/search/?q=tendon")
 PAGE_CACHE=0 "$PY" bench/inprocess.py queries "$work/results/queries-cache-off.json" "${pages[@]}"
@@ -159,7 +171,9 @@ env -u PAGE_CACHE "$PY" bench/inprocess.py queries "$work/results/queries-cache-
 step "Load: wrk against each server"
 "$PY" bench/load.py run "$work/results/row-01.json" --name "nginx: the article as a static file" \
   --url "http://127.0.0.1:$nginx_port$ARTICLE" --pid "$nginx_pid" --page-cache "–"
-n=3
+"$PY" bench/load.py run "$work/results/row-02.json" --name "Django: the same page from a template, no database" \
+  --url "http://127.0.0.1:$template_port$ARTICLE" --pid "$template_pid" --page-cache "–"
+n=4
 for page in "article (gait)|$ARTICLE" "home page|/" "topic page (Gait)|$TOPIC" "Atom feed|/feeds/atom/" \
   "search “tendon”|/search/?q=tendon"; do
   name=${page%%|*} path=${page#*|}
