@@ -58,7 +58,7 @@ cleanup() {
   status=$?
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -INT "$pid" 2>/dev/null || true # quick shutdown for gunicorn and nginx: no waiting for queued requests
   done
   for pid in "${pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
