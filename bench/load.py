@@ -92,8 +92,8 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def wrk(url, seconds):
-    command = ["wrk", *WRK, f"-d{seconds}s", "--timeout", "10s", "-s", str(HERE / "report.lua"), url]
+def wrk(url, seconds, connections=WRK):
+    command = ["wrk", *connections, f"-d{seconds}s", "--timeout", "10s", "-s", str(HERE / "report.lua"), url]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     match = re.search(r"^BENCH-JSON (.*)$", output, re.MULTILINE)
     if not match:
@@ -101,9 +101,28 @@ def wrk(url, seconds):
     return json.loads(match.group(1))
 
 
+def wait_until_idle(*pids, limit=120):
+    """Until the server has finished the requests still queued when wrk stopped (wrk does not wait for them).
+
+    Otherwise a slow page's queue runs into the next measurement and is counted there.
+    """
+    deadline = time.monotonic() + limit
+    before = sum(tree_cpu(pid)[0] for pid in pids if pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = sum(tree_cpu(pid)[0] for pid in pids if pid)
+        if now - before < 0.02:  # under 7% of one CPU: nothing is being served
+            return
+        before = now
+    print(f"  (still busy after {limit} s: measuring anyway)")
+
+
 def run(args):
     body_bytes = check(args.url)
-    wrk(args.url, WARMUP)  # workers import lazily and fill their caches on their first requests
+    # Workers import lazily and fill their caches on their first requests: two connections warm both of
+    # them up, and leave at most two requests to finish afterwards.
+    wrk(args.url, WARMUP, connections=["-t1", "-c2"])
+    wait_until_idle(args.pid, args.db_pid)
     server_before, workers_before = tree_cpu(args.pid)
     db_before = tree_cpu(args.db_pid)[0] if args.db_pid else 0.0
     machine_before, wrk_before = busy_seconds(), children_cpu()
@@ -111,6 +130,7 @@ def run(args):
     machine_after, wrk_after = busy_seconds(), children_cpu()
     server_after, workers_after = tree_cpu(args.pid)
     db_after = tree_cpu(args.db_pid)[0] if args.db_pid else 0.0
+    wait_until_idle(args.pid, args.db_pid)
     # What the rest of the machine used meanwhile: busy time less the server's, PostgreSQL's and wrk's.
     others = (machine_after - machine_before) - (server_after - server_before) - (db_after - db_before)
     others -= wrk_after - wrk_before
@@ -193,7 +213,8 @@ def report(args):
         f"`make bench`, {meta['date']}, commit {meta['commit']}. {versions()['machine']}.",
         f"gunicorn {meta['gunicorn']} with 2 sync workers, Django {meta['django']}, Python {versions()['Python']}, "
         f"PostgreSQL {meta['postgres']}, nginx {versions()['nginx']}, {versions()['wrk']} "
-        f"(`wrk {' '.join(WRK)} -d{DURATION}s` after a {WARMUP} s warm-up, on the same machine).",
+        f"(`wrk {' '.join(WRK)} -d{DURATION}s` after a {WARMUP} s warm-up on 2 connections, on the same machine; "
+        "each run starts once the servers are idle).",
         f"Site: {meta['site']}.",
         "",
         "| Page | PAGE_CACHE | req/s | × nginx | p50 ms | × nginx | p99 ms | × nginx | server CPU ms/req "
