@@ -257,8 +257,8 @@ def report(args):
     notes = []
     if meta["load"] > 0.5:
         notes.append(
-            f"The machine was not idle when the run started (load average {meta['load']:.2f} over the last "
-            "minute): other processes competed for the 2 CPUs, so times are longer than on a quiet machine."
+            f"The load average was {meta['load']:.2f} when the run started (the last minute): the last column "
+            "says how much CPU other processes took during each measurement."
         )
     for row in rows:
         if row["other_cpu_share"] > 0.1:
