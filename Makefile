@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: run test lint format clean chromium
+.PHONY: run test lint format clean chromium bench
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ test: lint chromium
 	echo "== Test suite on SQLite =="; \
 	env -u DATABASE_URL $(VENV)/bin/pytest || status=1; \
 	exit $$status
+
+# The benchmark (bench/run.sh): the site under gunicorn on a throwaway PostgreSQL with a generated large
+# site, against nginx serving the same article as a static file, driven by wrk on 127.0.0.1. Installs
+# Debian's wrk and nginx when missing (as root). Prints and writes bench/results.md. Not part of `make test`.
+bench: $(VENV)/.installed-dev
+	PY=$(PY) bench/run.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts
