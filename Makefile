@@ -54,13 +54,17 @@ chromium:
 	  echo "         Install it with: sudo apt-get install chromium"; \
 	fi
 
-# Both databases always run, browser tests included; the target fails if either failed.
+# Both databases always run, side by side (one per core), each into its own log, shown when both are done;
+# the target fails if either failed. SQLite leaves out what runs once on PostgreSQL (tests/conftest.py).
+LOGS := test-artifacts
 test: lint chromium
-	@status=0; \
-	echo "== Test suite on PostgreSQL (throwaway server) =="; \
-	tests/with-postgres.sh $(VENV)/bin/pytest || status=1; \
-	echo "== Test suite on SQLite =="; \
-	env -u DATABASE_URL $(VENV)/bin/pytest || status=1; \
+	@mkdir -p $(LOGS); status=0; \
+	echo "== Test suite on PostgreSQL (throwaway server) and on SQLite, side by side =="; \
+	tests/with-postgres.sh $(VENV)/bin/pytest > $(LOGS)/pytest-postgresql.log 2>&1 & postgres=$$!; \
+	env -u DATABASE_URL $(VENV)/bin/pytest > $(LOGS)/pytest-sqlite.log 2>&1 || status=1; \
+	wait $$postgres || status=1; \
+	echo "== Test suite on PostgreSQL =="; cat $(LOGS)/pytest-postgresql.log; \
+	echo "== Test suite on SQLite =="; cat $(LOGS)/pytest-sqlite.log; \
 	exit $$status
 
 # The benchmark (bench/run.sh): the site under gunicorn on a throwaway PostgreSQL with a generated large

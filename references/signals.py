@@ -42,20 +42,18 @@ def refresh(pks, user=None):
     library_changed.send(sender=Reference, pks=set(pks), user=user)
 
 
-def _flush():
+def _flush(user):
     pending = _pending()
     if pending:
         pks = set(pending)
         pending.clear()
-        user, _local.changed_by = getattr(_local, "changed_by", None), None
         refresh(pks, user)
 
 
 def _schedule(pk):
     _pending().add(pk)
-    if getattr(_local, "user", None) is not None:
-        _local.changed_by = _local.user  # remembered now: the commit may come after the block ends
-    transaction.on_commit(_flush)
+    user = getattr(_local, "user", None)  # taken now: the commit may come after the changes_by block
+    transaction.on_commit(lambda: _flush(user))
 
 
 @receiver([post_save, post_delete], sender=Reference)

@@ -131,3 +131,24 @@ def test_the_history_names_who_changed_the_reference(
     version = Version.objects.get_for_object(article).get()
     assert version.revision.user == django_user_model.objects.get(username="editor")
     assert version.revision.comment == "The reference list changed: the reference neumann2017 was edited."
+
+
+def test_a_change_rolled_back_leaves_no_name_on_the_next_one(
+    cited, django_user_model, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from references.signals import changes_by
+
+    article = make_article("Walking and feet", sections=[("S", "[@neumann2017]")])
+    someone = django_user_model.objects.create_user("someone", is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        with changes_by(someone), pytest.raises(RuntimeError), transaction.atomic():
+            cited.title = "Never saved"
+            cited.save()
+            raise RuntimeError("the save fails: nothing is committed")
+        cited.title = "Changed outside the admin"
+        cited.save()
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user is None
+    assert "Changed outside the admin" in version.field_dict["references_html"]
