@@ -187,6 +187,13 @@ class ReferenceForm(forms.ModelForm):
                 self.add_error(name, f"A {kind_name} needs its {_in_sentence(field_label(name, kind))}.")
         if kind == Reference.Kind.CONFERENCE_PAPER and not (data.get("container_title") or data.get("event_title")):
             self.add_error("event_title", "A conference paper needs its conference, or the proceedings it is in.")
+        if data.get("url") and not data.get("doi") and not data.get("accessed") and "accessed" not in self.errors:
+            # Cite Them Right ends an entry read online "Available at: URL (Accessed: date)".
+            self.add_error(
+                "accessed",
+                "A work read online needs the date you accessed it (a month or a year will do: "
+                "set how precise it is below).",
+            )
         return data
 
 

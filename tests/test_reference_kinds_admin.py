@@ -97,7 +97,12 @@ def test_the_contributor_inline_has_particle_and_suffix_columns(admin_client):
         ("preprint", {}, "container_title", "A preprint needs its preprint server."),
         ("chapter", {}, "container_title", "A chapter in an edited book needs its book title."),
         ("webpage", {}, "url", "A web page needs its URL."),
-        ("blog-post", {"url": "https://b.example/"}, "container_title", "A blog post needs its blog."),
+        (
+            "blog-post",
+            {"url": "https://b.example/", "accessed": "2025-06-03"},
+            "container_title",
+            "A blog post needs its blog.",
+        ),  # fmt: skip
         ("newspaper", {}, "container_title", "A newspaper article needs its newspaper."),
         ("thesis", {"publisher": "University of Leeds"}, "genre", "A thesis needs its thesis type."),
         ("thesis", {"genre": "PhD thesis"}, "publisher", "A thesis needs its awarding university."),
@@ -125,13 +130,23 @@ def test_each_kind_asks_for_what_it_needs_naming_the_field(admin_client, kind, f
         ("book", {}),
         ("article-journal", {"container_title": "Gait & Posture"}),
         ("conference-paper", {"event_title": "Gait Conference"}),
-        ("webpage", {"url": "https://www.nhs.uk/"}),
+        ("webpage", {"url": "https://www.nhs.uk/", "accessed": "2025-06-03"}),
+        ("article-journal", {"container_title": "PLoS ONE", "url": "https://e.org/a", "doi": "10.1/x"}),
     ],
 )
 def test_a_kind_with_what_it_needs_saves(admin_client, kind, fields):
     response = admin_client.post(ADD, form_data(kind, **fields))
     assert response.status_code == 302, errors_by_field(response)
     assert Reference.objects.get(key="okafor2021").kind == kind
+
+
+def test_a_work_read_online_needs_its_access_date_unless_it_has_a_doi(admin_client):
+    response = admin_client.post(ADD, form_data("webpage", url="https://www.nhs.uk/conditions/heel-pain/"))
+    assert errors_by_field(response) == {
+        "accessed": "A work read online needs the date you accessed it (a month or a year will do: "
+        "set how precise it is below)."
+    }
+    assert not Reference.objects.exists()
 
 
 def test_the_form_stores_normalised_values(admin_client):
