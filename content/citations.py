@@ -96,7 +96,6 @@ class Part:
 
     prefix: str = ""
     cites: list = field(default_factory=list)
-    text: str = ""  # a part that is no citation ("personal communication"): kept as it is
 
 
 @dataclass

@@ -275,10 +275,7 @@ class _Writer:
             names = first.citation_label + group.possessive if by_key else group.narrative_names
             return f"{escape(names)} ({', '.join(self._cite(cite, named=False) for cite in group.cites)})"
         parts = []
-        for part in group.parts:
-            if not part.cites:
-                parts.append(escape(part.text))
-                continue
+        for part in group.parts:  # only citations: what stands beside them stays Markdown text
             cites = [self._cite(cite, named=n == 0 and not cite.year_only) for n, cite in enumerate(part.cites)]
             parts.append(escape(part.prefix) + ", ".join(cites))
         return ("(" if group.opens else "") + "; ".join(parts) + (")" if group.closes else "")
