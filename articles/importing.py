@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+import pagecache
 from practitioners.models import Practitioner
 from references.citations import Library
 from references.errors import ImportProblem
@@ -207,6 +208,7 @@ def import_article(parsed, force=False, library=None):
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, practitioner=p, position=n) for n, p in enumerate(practitioners, start=1)
         )
+        pagecache.invalidate(*map(pagecache.tag_for, practitioners))  # bulk_create sends no signal
         article.topics.set(
             [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in parsed.topics]
         )

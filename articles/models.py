@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+import pagecache
 from content import markup, pipeline
 from references.citations import Library
 from references.models import Contributor, Reference
@@ -149,6 +150,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    shown_on_pages = True  # pagecache: pages record the articles they show
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -167,6 +169,7 @@ class Article(models.Model):
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
         SlugRedirect.objects.filter(old_slug=self.slug).delete()
         self._saved_slug = self.slug
+        self._saved_listing = self._listing()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -175,7 +178,38 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
         article._saved_slug = article.slug if "slug" in field_names else None
+        loaded = {"status", "published_at"} <= set(field_names)
+        article._saved_listing = article._listing() if loaded else None
         return article
+
+    # What decides whether, and where, an article appears in public lists, feeds and Previous/Next.
+    def _listing(self):
+        return (self.status, self.published_at)
+
+    @staticmethod
+    def _listed(listing):
+        status, published_at = listing
+        return status == Article.Status.PUBLISHED and published_at <= timezone.now()
+
+    @property
+    def page_cache_listed(self):
+        """Public now, or when it was loaded: its links and position matter to what public lists show."""
+        saved = getattr(self, "_saved_listing", None)
+        return self.is_public or (saved is not None and self._listed(saved))
+
+    def page_cache_tags(self, change):
+        """pagecache: the article's pages, and every list of articles when it joins, leaves or moves in them.
+
+        Editing a published article's text refreshes the pages that show it (its own, its neighbours',
+        the lists it is on); publishing, archiving, scheduling or re-dating one refreshes every page
+        drawn from the list of public articles. A draft's changes refresh nothing public.
+        """
+        tags = {pagecache.tag_for(self)}
+        saved = getattr(self, "_saved_listing", None)
+        moved = change != "updated" or saved is None or saved != self._listing()
+        if moved and self.page_cache_listed:
+            tags.add(pagecache.table_tag(Article))
+        return tags
 
     @property
     def is_public(self):
@@ -347,6 +381,8 @@ def unique_anchor(heading, taken):
 class KeyPoint(models.Model):
     """One line of the "This page explains" list."""
 
+    shown_with = ("article",)  # pagecache: shown only as part of these
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300, help_text="One line; Markdown emphasis and citations work.")
@@ -360,6 +396,7 @@ class KeyPoint(models.Model):
 
 
 class Section(models.Model):
+    shown_with = ("article",)  # pagecache: shown only as part of these
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
     heading = models.CharField(max_length=200)
@@ -381,6 +418,8 @@ class Section(models.Model):
 class Citation(models.Model):
     """An article cites a reference `uses` times; a cited reference cannot be deleted."""
 
+    shown_with = ("article", "reference")  # pagecache: shown only as part of these
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
     uses = models.PositiveSmallIntegerField(default=1)
@@ -394,6 +433,8 @@ class Citation(models.Model):
 
 class ArticleAuthor(models.Model):
     """An article's authors, in the order they are credited."""
+
+    shown_with = ("article", "practitioner")  # pagecache: shown only as part of these
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
     practitioner = models.ForeignKey("practitioners.Practitioner", on_delete=models.PROTECT, related_name="authorships")
@@ -410,6 +451,8 @@ class ArticleAuthor(models.Model):
 
 class SlugRedirect(models.Model):
     """An address a published article had before its slug changed: it redirects permanently."""
+
+    shown_with = ("article",)  # pagecache: shown only as part of these
 
     old_slug = models.SlugField(max_length=200, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")

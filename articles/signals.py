@@ -1,9 +1,10 @@
 import logging
 
 import reversion
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+import pagecache
 from references.citations import Library
 from references.signals import library_changed
 
@@ -42,3 +43,16 @@ def rerender_on_further_reading(sender, instance, action, reverse, **kwargs):
     changed = action in {"post_add", "post_remove", "post_clear"} and not reverse
     if changed and not getattr(instance, "rendered_by_form", False):
         instance.render_content()
+
+
+@pagecache.schedule_source
+def scheduled_publications():
+    """When pages must change by themselves: the times of the publications still to come."""
+    return Article.objects.scheduled().values_list("published_at", flat=True)
+
+
+@receiver([post_save, post_delete], sender=Article)
+def publication_schedule_changed(sender, instance, **kwargs):
+    """An article added, deleted, published, unpublished or re-dated (post_delete sends no `created`)."""
+    if kwargs.get("created", True) or getattr(instance, "_saved_listing", None) != instance._listing():
+        pagecache.schedule_changed()

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import ListView
 
+import pagecache
+
 from .models import Article, SlugRedirect
 from .related import related_articles
 
@@ -17,6 +19,7 @@ class ArticleListView(ListView):
         return Article.objects.published()
 
 
+@pagecache.public_page
 def article_detail(request, slug):
     article = Article.objects.for_page().filter(slug=slug).first()
     if article is None:
@@ -30,9 +33,7 @@ def article_detail(request, slug):
     if not article.is_public and not staff:
         raise Http404("No published article has this address.")
     response = render_article(request, article)
-    if article.is_public:
-        patch_cache_control(response, public=True, max_age=300)
-    else:
+    if not article.is_public:
         never_cache_private(response)
     return response
 

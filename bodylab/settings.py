@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "pagecache",
     "markdownx",
     "reversion",
     "references",
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 for every page, from the cache or not; then the page cache, before sessions: a hit
+    # needs neither a session nor the database.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +152,26 @@ EDITOR_IMAGE_MAX_BYTES = MARKDOWNX_UPLOAD_MAX_SIZE
 EDITOR_IMAGE_MAX_PIXELS = 25_000_000
 
 ARTICLES_PER_PAGE = 10
+
+# The cache, shared by every process and server: Redis when REDIS_URL is set (production), otherwise
+# files in CACHE_DIR, which every process of one machine shares and which needs no server (`make run`).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# The page cache (pagecache/): PAGE_CACHE=0 turns it off. A page unchanged for PAGE_CACHE_SECONDS is
+# dropped to save room (a change drops it at once); shared caches (nginx, a CDN) keep public pages
+# for SHARED_CACHE_SECONDS (Cache-Control: s-maxage).
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

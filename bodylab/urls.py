@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from articles import editor
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from bodylab.sitemaps import SITEMAPS
+from pagecache import public_page
 
 admin.site.site_header = "The Body Lab — content"
 admin.site.site_title = "The Body Lab admin"
@@ -22,10 +23,14 @@ urlpatterns = [
     path("practitioners/", include("practitioners.urls")),
     path("topics/", include("topics.urls")),
     path("search/", include("search.urls")),
-    path("feeds/rss/", LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("feeds/rss/", public_page(LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", public_page(LatestArticlesAtomFeed()), name="feed-atom"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        name="robots",
+    ),
     path("", include("articles.urls")),
 ]
 

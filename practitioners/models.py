@@ -8,6 +8,7 @@ from articles.images import ServerChosenName
 
 
 class Practitioner(models.Model):
+    shown_on_pages = True  # pagecache: pages record the practitioners they show
     name = models.CharField(max_length=120)
     slug = models.SlugField(
         max_length=120, unique=True, help_text="The end of the profile's address, as in /practitioners/this-part/."

@@ -91,6 +91,8 @@ class ReferenceQuerySet(models.QuerySet):
 
 
 class Reference(models.Model):
+    shown_on_pages = True  # pagecache: pages record the references they show
+
     class Kind(models.TextChoices):
         JOURNAL_ARTICLE = "article-journal", "Journal article"
         PREPRINT = "preprint", "Preprint"
@@ -274,6 +276,8 @@ class Reference(models.Model):
 
 class Contributor(models.Model):
     """One author or editor of a reference: a person or an organisation."""
+
+    shown_with = ("reference",)  # pagecache: shown only as part of its reference
 
     class Role(models.TextChoices):
         AUTHOR = "author", "Author"

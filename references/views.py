@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
+import pagecache
 from articles.models import Article
 
 from . import bibtex, csl, ris
@@ -16,12 +17,14 @@ EXPORTS = {
 }
 
 
+@pagecache.public_page
 def reference_list(request):
     """The public library: the works published articles show, in reference-list order."""
     references = sorted(Reference.objects.public().with_contributors(), key=lambda ref: ref.sort_key)
     return render(request, "references/reference_list.html", {"references": references})
 
 
+@pagecache.public_page
 def reference_detail(request, key):
     try:
         # A key no reference can have is not looked up: PostgreSQL refuses one with a NUL byte (a 500).
@@ -46,10 +49,12 @@ def in_list_order(references):
     return sorted(references.with_contributors(), key=lambda ref: ref.sort_key)
 
 
+@pagecache.public_page
 def export_library(request, fmt):
     return download(in_list_order(Reference.objects.public()), fmt, "the-body-lab-references")
 
 
+@pagecache.public_page
 def export_article(request, slug, fmt):
     """The works a published article cites; drafts and articles not yet out are not found."""
     article = get_object_or_404(Article.objects.published(), slug=slug)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -76,6 +77,12 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def seed_text():
     return (DATA / "seed_gait_article.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages and tags cached by one test never answer another (the database is rolled back, the cache not)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -128,6 +128,7 @@ def query_counts(client, urls):
 
 
 def test_every_public_page_runs_as_many_queries_for_a_large_site_as_for_a_small_one(client, settings):
+    settings.PAGE_CACHE = False  # what rendering a page costs (tests/test_page_cache.py: what a hit costs)
     site = GrowingSite(settings.MEDIA_ROOT)
     urls = pages(site)
     page_two = {"home, page 2": urls.pop("home, page 2")}

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 
 class Topic(models.Model):
+    shown_on_pages = True  # pagecache: pages record the topics they show
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True, help_text="One or two plain sentences shown on the topic's page.")

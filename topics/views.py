@@ -3,11 +3,13 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
+import pagecache
 from articles.models import Article
 
 from .models import Topic
 
 
+@pagecache.public_page
 def topic_list(request):
     # order_by again: Meta.ordering does not apply to a query with an aggregate.
     topics = Topic.objects.annotate(

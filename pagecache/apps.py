@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PageCacheConfig(AppConfig):
+    name = "pagecache"
+    verbose_name = "Page cache"
+
+    def ready(self):
+        from . import changes, dependencies
+
+        dependencies.connect()
+        changes.connect()

@@ -1,0 +1,75 @@
+"""Serving public pages from the page cache, and filling it (see pagecache/__init__.py)."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.cache import set_response_etag
+
+from . import dependencies, store
+
+logger = logging.getLogger(__name__)
+HEADER = "X-Page-Cache"
+
+
+class PageCacheMiddleware:
+    """Anonymous readers' GET and HEAD requests are answered from the cache, or rendered and stored.
+
+    Placed before the session middleware: a hit costs two cache reads and nothing else (no session, no
+    database). Requests carrying a session or messages cookie (staff, logged-in users, anyone with a
+    message to see) never read or fill the cache; only answers that `http.public_page` made public, with
+    status 200 and no cookie, are stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._for_the_cache(request):
+            return self.get_response(request)
+        try:
+            key = store.page_key(request)
+            page = store.fetch(key)
+            started, stored_at = store.clock(), time.time()
+        except DisallowedHost:
+            return self.get_response(request)  # the site's 400, from the middleware that checks hosts
+        except Exception:
+            logger.exception("The page cache could not be read: answering without it")
+            return self.get_response(request)
+        if page is not None:
+            response = HttpResponse(page.content, status=page.status, headers=dict(page.headers))
+            response[HEADER] = "hit"
+            return response
+
+        with dependencies.recording() as tags:
+            response = self.get_response(request)
+        if self._storable(response):
+            set_response_etag(response)
+            try:
+                store.keep(key, response, tags, started, stored_at)
+            except Exception:
+                logger.exception("The page cache could not store %s", request.path)
+            response[HEADER] = "miss"
+        else:
+            response[HEADER] = "bypass"
+        return response
+
+    @staticmethod
+    def _for_the_cache(request):
+        return (
+            settings.PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        )
+
+    @staticmethod
+    def _storable(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.get("Cache-Control", "")
+        )
