@@ -6,10 +6,11 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import InMemoryStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from django.utils import timezone
+from django.utils.encoding import filepath_to_uri
 from PIL import Image
 
 from articles.forms import ArticleForm
@@ -317,3 +318,39 @@ def test_an_editor_upload_gets_renditions_and_is_shown_from_the_storage(media_st
     assert [c.split()[0] for c in tag["srcset"].split(", ")] == [media_storage.url(n) for n in renditions()] + [
         tag["src"]
     ]
+
+
+class BucketLikeStorage(InMemoryStorage):
+    """Like django-storages' S3 storage: no base_url, and URLs on the bucket's own address (signed if asked)."""
+
+    base_url = None
+    signed = False
+
+    def url(self, name):
+        return f"https://bucket.example.org/site-media/{filepath_to_uri(name)}" + ("?X-Amz-Signature=0f" * self.signed)
+
+
+class SignedBucketLikeStorage(BucketLikeStorage):
+    signed = True
+
+
+def test_images_in_a_bucket_get_renditions_at_the_buckets_address(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.BucketLikeStorage"}}
+    store_image("markdownx/wide.png", (1000, 500))
+    tag = img(responsive_images(markdown_html("![A knee](https://bucket.example.org/site-media/markdownx/wide.png)")))
+    assert (tag["width"], tag["height"]) == ("1000", "500")
+    assert [c.split()[0] for c in tag["srcset"].split(", ")] == [
+        f"https://bucket.example.org/site-media/{name}" for name in renditions()
+    ] + [tag["src"]]
+    elsewhere = img(responsive_images(markdown_html("![A knee](/media/markdownx/wide.png)")))
+    assert set(elsewhere.attrs) == {"src", "alt", "loading"}  # not the storage's address: left alone
+
+
+def test_signed_storage_urls_are_not_taken_for_stored_images(settings):
+    """A signed URL expires, so an article cannot keep one; its storage gets no renditions, and nothing breaks."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.SignedBucketLikeStorage"}}
+    store_image("markdownx/wide.png", (1000, 500))
+    src = "https://bucket.example.org/site-media/markdownx/wide.png"
+    tag = img(responsive_images(markdown_html(f"![A knee]({src})")))
+    assert tag.attrs == {"src": src, "alt": "A knee", "loading": "lazy"}
+    assert renditions() == []
