@@ -5,7 +5,7 @@ them in default_storage) and upload featured images and profile photos. Every
 image needs alt text; the content pipeline (content.pipeline) reports an image without it.
 
 When an article is saved, `responsive_images()` gives each image stored in
-MEDIA_ROOT smaller copies ("renditions", made once and reused) and rewrites its
+default_storage smaller copies ("renditions", made once and reused) and rewrites its
 tag with the original's width and height, lazy loading and a srcset, so phones
 download a small file and the page does not jump as images arrive. Requests
 only read the stored HTML. `image_html()` does the same for featured images and
@@ -96,14 +96,27 @@ class Picture:
     srcset: str = ""  # empty when the image is no wider than the smallest rendition
 
 
+def media_url_prefix():
+    """What default_storage's URLs have before a file's name: "/media/" on disk, a bucket's or CDN's address
+    with django-storages (whose S3 storage has no base_url). None when its URLs are not prefix + name, as
+    signed URLs are (they expire: the editor's links to them would break, so they get no renditions)."""
+    probe = "probe.png"
+    url = default_storage.url(probe)
+    if "?" in url or "#" in url or not url.endswith(probe):
+        return None
+    return url.removesuffix(probe)
+
+
 def media_name(src):
     """The default_storage name an image URL points at, or None if it is not one of our media URLs."""
-    base = getattr(default_storage, "base_url", None) or settings.MEDIA_URL
-    if not src or not src.startswith(base) or "?" in src or "#" in src:
+    if not src or "?" in src or "#" in src:
+        return None
+    base = media_url_prefix()
+    if not base or not src.startswith(base):
         return None
     name = unquote(src[len(base) :])
     if not name or "\\" in name or "\x00" in name or name.startswith("/") or posixpath.normpath(name) != name:
-        return None  # ../ and friends: never read outside MEDIA_ROOT
+        return None  # ../ and friends: never outside the storage's folder
     return name
 
 
@@ -176,7 +189,7 @@ def img_tag(attributes):
 def responsive_images(html):
     """Give <img> tags in rendered HTML width, height, lazy loading and a srcset of renditions.
 
-    `html` is sanitized HTML (content.sanitize). Images stored in MEDIA_ROOT
+    `html` is sanitized HTML (content.sanitize). Images in default_storage
     get renditions and the original's width and height; others (external URLs,
     missing or unreadable files) only gain loading="lazy". Each rewritten tag is
     built here, from the sanitizer's allowed attributes, with escaped values.

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from tests.factories import make_reference
 
@@ -88,3 +89,28 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+MEDIA_STORAGES = {
+    "filesystem": "django.core.files.storage.FileSystemStorage",
+    "memory": "django.core.files.storage.InMemoryStorage",
+}
+
+
+@pytest.fixture(params=list(MEDIA_STORAGES))
+def media_storage(request, settings, tmp_path):
+    """default_storage as each backend in turn: on disk, as in production now, and in memory, as an S3-like
+    storage is (nothing on a path the site could open). Setting STORAGES sends setting_changed, which makes
+    Django rebuild default_storage, the lazy object every ImageField without its own storage uses.
+
+    In memory, MEDIA_ROOT names a folder that does not exist and must still not exist afterwards: a file read
+    by its path is not there, and a file written by its path would create it."""
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": MEDIA_STORAGES[request.param]}}
+    if request.param == "memory":
+        settings.MEDIA_ROOT = tmp_path / "no-media-on-disk"
+    assert default_storage.__class__ is import_string(MEDIA_STORAGES[request.param])  # rebuilt, not left over
+    yield default_storage
+    if request.param == "memory":
+        assert not settings.MEDIA_ROOT.exists(), "a media file was written by its path, not through the storage"

@@ -1,5 +1,11 @@
 """Helpers shared by test modules (fixtures live in conftest.py)."""
 
+import io
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
 from content import pipeline
 from references.citations import Library
 
@@ -12,3 +18,35 @@ def render_text(text, library=None, where="the text"):
 
 def markdown_html(text):
     return render_text(text)[0]
+
+
+# --- Media, through the storage API only (tests run with more than one storage: see conftest.media_storage) ------
+
+
+def store_image(name, size, image_format="PNG", **save_options):
+    """An image saved in default_storage as `name`, as the editor or an ImageField would store it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 120, 110)).save(buffer, image_format, **save_options)
+    saved = default_storage.save(name, ContentFile(buffer.getvalue()))
+    assert saved == name
+    return name
+
+
+def stored_files(folder):
+    """The names of every file default_storage holds under `folder`, sorted; [] if there is no such folder."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [f"{folder}/{file}" for file in files]
+    for sub in folders:
+        names += stored_files(f"{folder}/{sub}")
+    return sorted(names)
+
+
+def stored_image(name):
+    """The stored image `name`, read through default_storage and loaded."""
+    with default_storage.open(name, "rb") as file:
+        image = Image.open(io.BytesIO(file.read()))
+        image.load()
+    return image

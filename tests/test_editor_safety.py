@@ -10,7 +10,7 @@ from PIL import Image
 
 from articles.models import Article
 from tests.factories import make_article
-from tests.helpers import markdown_html
+from tests.helpers import markdown_html, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +44,11 @@ def test_anonymous_preview_is_refused(client):
     assert response.status_code == 403
 
 
-def test_anonymous_upload_is_refused_and_writes_nothing(client, settings):
+def test_anonymous_upload_is_refused_and_writes_nothing(media_storage, client):
     upload = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
     response = client.post(UPLOAD, {"image": upload})
     assert response.status_code == 403
-    assert not (settings.MEDIA_ROOT / "markdownx").exists()
+    assert stored_files("markdownx") == []
 
 
 def test_non_staff_user_is_refused(client, django_user_model):
@@ -97,31 +97,32 @@ def test_renderer_keeps_safe_markup():
         ("anim.gif", None, "image/gif"),
     ],
 )
-def test_uploads_that_are_not_png_or_jpeg_get_400(staff_client, settings, name, content, content_type):
+def test_uploads_that_are_not_png_or_jpeg_get_400(media_storage, staff_client, name, content, content_type):
     content = content if content is not None else image_bytes("GIF")
     response = staff_client.post(UPLOAD, {"image": SimpleUploadedFile(name, content, content_type=content_type)})
     assert response.status_code == 400
     assert response.json()["image"]
-    stored = settings.MEDIA_ROOT / "markdownx"
-    assert not stored.exists() or not any(stored.iterdir())
+    assert stored_files("markdownx") == []
 
 
-def test_too_many_pixels_gets_400(staff_client, settings):
+def test_too_many_pixels_gets_400(media_storage, staff_client, settings):
     settings.EDITOR_IMAGE_MAX_PIXELS = 100
     upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(20, 20)), content_type="image/png")
     response = staff_client.post(UPLOAD, {"image": upload})
     assert response.status_code == 400
     assert "too large" in response.json()["image"][0]
+    assert stored_files("markdownx") == []
 
 
-def test_too_many_bytes_gets_400(staff_client, settings):
+def test_too_many_bytes_gets_400(media_storage, staff_client, settings):
     settings.EDITOR_IMAGE_MAX_BYTES = 10
     upload = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
     assert staff_client.post(UPLOAD, {"image": upload}).status_code == 400
+    assert stored_files("markdownx") == []
 
 
 @pytest.mark.parametrize(("image_format", "extension"), [("PNG", "png"), ("JPEG", "jpg")])
-def test_real_images_are_stored_under_a_server_chosen_name(staff_client, settings, image_format, extension):
+def test_real_images_are_stored_under_a_server_chosen_name(media_storage, staff_client, image_format, extension):
     # The client's name and type lie; the stored file follows what Pillow found.
     upload = SimpleUploadedFile("holiday.html", image_bytes(image_format), content_type="text/html")
     response = staff_client.post(UPLOAD, {"image": upload})
@@ -129,8 +130,11 @@ def test_real_images_are_stored_under_a_server_chosen_name(staff_client, setting
     code = response.json()["image_code"]
     assert code.startswith("![](/media/markdownx/") and code.endswith(f".{extension})")
     assert "holiday" not in code
-    stored = list((settings.MEDIA_ROOT / "markdownx").iterdir())
-    assert len(stored) == 1 and stored[0].suffix == f".{extension}"
+    stored = stored_files("markdownx")
+    assert len(stored) == 1 and stored[0].endswith(f".{extension}")
+    assert code == f"![]({media_storage.url(stored[0])})"
+    with media_storage.open(stored[0], "rb") as file:
+        assert file.read() == image_bytes(image_format)  # stored as uploaded
 
 
 def test_authors_html_cannot_borrow_the_pages_ids_or_classes(client):

@@ -5,29 +5,24 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from django.utils import timezone
+from django.utils.encoding import filepath_to_uri
 from PIL import Image
 
 from articles.forms import ArticleForm
 from articles.images import responsive_images
 from articles.models import Article
 from tests.factories import make_article, make_practitioner
-from tests.helpers import markdown_html, render_text
+from tests.helpers import markdown_html, render_text, store_image, stored_files, stored_image
 from tests.test_admin import ADD_URL, add_form_data
 
 pytestmark = pytest.mark.django_db
 
 WIDTHS = {480, 800, 1200}
-
-
-def stored_image(settings, name, size, image_format="PNG", **save_options):
-    """An image file in the test MEDIA_ROOT, as the editor or an ImageField would store it."""
-    path = settings.MEDIA_ROOT / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", size, (40, 120, 110)).save(path, image_format, **save_options)
-    return path
 
 
 def image_bytes(image_format="PNG", size=(64, 48)):
@@ -46,9 +41,8 @@ def img(html):
     return BeautifulSoup(html, "html.parser").img
 
 
-def renditions(settings):
-    folder = settings.MEDIA_ROOT / "renditions"
-    return sorted(folder.rglob("*.*")) if folder.exists() else []
+def renditions():
+    return stored_files("renditions")
 
 
 # --- images without alt text ------------------------------------------------------------------------------------------
@@ -140,7 +134,7 @@ def test_featured_image_needs_alt_text():
     assert featured_form("A runner's foot landing on a treadmill").is_valid()
 
 
-def test_featured_image_alt_is_required_on_the_admin_add_form(admin_client):
+def test_featured_image_alt_is_required_on_the_admin_add_form(media_storage, admin_client):
     data = add_form_data("Featured", "featured", timezone.now())
     data["featured_image"] = SimpleUploadedFile("knee.png", image_bytes(), content_type="image/png")
     data["featured_image_alt"] = ""
@@ -148,6 +142,7 @@ def test_featured_image_alt_is_required_on_the_admin_add_form(admin_client):
     assert response.status_code == 200
     assert "alt text is required with an image" in response.content.decode()
     assert not Article.objects.filter(slug="featured").exists()
+    assert stored_files("articles") == []
 
 
 def test_featured_image_must_be_png_or_jpeg_named_for_what_it_is():
@@ -161,11 +156,11 @@ def test_featured_image_must_be_png_or_jpeg_named_for_what_it_is():
 # --- Renditions --------------------------------------------------------------------------------------------------
 
 
-def test_stored_image_gets_renditions_dimensions_lazy_loading_and_srcset(settings):
-    stored_image(settings, "markdownx/wide.png", (1600, 900))
+def test_stored_image_gets_renditions_dimensions_lazy_loading_and_srcset(media_storage):
+    store_image("markdownx/wide.png", (1600, 900))
     html = responsive_images(markdown_html("![A knee brace](/media/markdownx/wide.png)"))
 
-    made = {Image.open(path).size for path in renditions(settings)}
+    made = {stored_image(name).size for name in renditions()}
     assert made == {(480, 270), (800, 450), (1200, 675)}
     tag = img(html)
     assert tag["src"] == "/media/markdownx/wide.png" and tag["alt"] == "A knee brace"
@@ -177,29 +172,30 @@ def test_stored_image_gets_renditions_dimensions_lazy_loading_and_srcset(setting
     for width in WIDTHS:
         name = candidates[f"{width}w"].removeprefix("/media/")
         assert name.startswith("renditions/markdownx/wide-") and name.endswith(f"-{width}w.png")
-        assert Image.open(settings.MEDIA_ROOT / name).width == width
+        assert stored_image(name).width == width
 
 
-def test_renditions_are_made_once_and_reused(settings, monkeypatch):
-    stored_image(settings, "markdownx/wide.jpg", (1300, 1000), "JPEG")
+def test_renditions_are_made_once_and_reused(media_storage, monkeypatch):
+    store_image("markdownx/wide.jpg", (1300, 1000), "JPEG")
     html = markdown_html("![A foot](/media/markdownx/wide.jpg)")
     first = responsive_images(html)
-    stamps = {path: path.stat().st_mtime_ns for path in renditions(settings)}
-    assert len(stamps) == 3 and all(path.suffix == ".jpg" for path in stamps)
+    stamps = {name: media_storage.get_modified_time(name) for name in renditions()}
+    assert len(stamps) == 3 and all(name.endswith(".jpg") for name in stamps)
 
     monkeypatch.setattr(Image.Image, "resize", lambda *a, **k: pytest.fail("a rendition was made again"))
+    monkeypatch.setattr(media_storage.__class__, "save", lambda *a, **k: pytest.fail("a rendition was stored again"))
     assert responsive_images(html) == first
-    assert {path: path.stat().st_mtime_ns for path in renditions(settings)} == stamps
+    assert {name: media_storage.get_modified_time(name) for name in renditions()} == stamps
 
 
-def test_no_upscaling(settings):
-    stored_image(settings, "markdownx/medium.jpg", (900, 600), "JPEG")
-    stored_image(settings, "markdownx/small.png", (300, 200))
+def test_no_upscaling(media_storage):
+    store_image("markdownx/medium.jpg", (900, 600), "JPEG")
+    store_image("markdownx/small.png", (300, 200))
     html = responsive_images(
         markdown_html("![Medium](/media/markdownx/medium.jpg)\n\n![Small](/media/markdownx/small.png)")
     )
 
-    assert [Image.open(path).size for path in renditions(settings)] == [(480, 320), (800, 533)]
+    assert [stored_image(name).size for name in renditions()] == [(480, 320), (800, 533)]
     medium, small = BeautifulSoup(html, "html.parser").select("img")
     assert [c.split()[1] for c in medium["srcset"].split(", ")] == ["480w", "800w", "900w"]
     assert (small["width"], small["height"], small["loading"]) == ("300", "200", "lazy")
@@ -210,23 +206,21 @@ def test_no_upscaling(settings):
     "src",
     ["https://example.org/knee.png", "/media/markdownx/missing.png", "/media/../settings.py", "/static/logo.png"],
 )
-def test_images_not_stored_here_only_gain_lazy_loading(settings, src):
+def test_images_not_stored_here_only_gain_lazy_loading(media_storage, src):
     html = markdown_html(f'![A knee]({src} "Title")')
     tag = img(responsive_images(html))
     assert tag.attrs == {**img(html).attrs, "loading": "lazy"}
-    assert renditions(settings) == []
+    assert renditions() == []
 
 
-def test_a_file_that_is_not_an_image_is_left_alone(settings):
-    path = settings.MEDIA_ROOT / "markdownx/fake.png"
-    path.parent.mkdir(parents=True)
-    path.write_text("not a png")
+def test_a_file_that_is_not_an_image_is_left_alone(media_storage):
+    media_storage.save("markdownx/fake.png", ContentFile(b"not a png"))
     tag = img(responsive_images(markdown_html("![Fake](/media/markdownx/fake.png)")))
     assert tag.attrs == {"alt": "Fake", "src": "/media/markdownx/fake.png", "loading": "lazy"}
 
 
-def test_hostile_alt_text_stays_text(settings, client):
-    stored_image(settings, "markdownx/wide.png", (1000, 500))
+def test_hostile_alt_text_stays_text(media_storage, client):
+    store_image("markdownx/wide.png", (1000, 500))
     hostile = '"><script>alert(1)</script><img src=x onerror=alert(2) alt="'
     body = f"![{hostile}](/media/markdownx/wide.png)\n\n<img src=\"/media/markdownx/wide.png\" alt='{hostile}'>"
     article = make_article(sections=[("Pictures", body)])
@@ -242,22 +236,22 @@ def test_hostile_alt_text_stays_text(settings, client):
     assert not page.select(".article-section script") and len(page.select(".article-section img[srcset]")) == 2
 
 
-def test_renditions_are_made_when_the_article_is_saved_not_per_request(settings, client):
-    stored_image(settings, "markdownx/wide.png", (1000, 500))
+def test_renditions_are_made_when_the_article_is_saved_not_per_request(media_storage, client):
+    store_image("markdownx/wide.png", (1000, 500))
     article = make_article(intro="![A gait lab](/media/markdownx/wide.png)")
-    assert len(renditions(settings)) == 2
-    for path in renditions(settings):
-        path.unlink()
+    assert len(renditions()) == 2
+    for name in renditions():
+        media_storage.delete(name)
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
     assert page.select_one(".intro img")["width"] == "1000"
-    assert renditions(settings) == []  # the request only read the stored HTML
+    assert renditions() == []  # the request only read the stored HTML
 
 
 # --- Featured image and photos -----------------------------------------------------------------------------------
 
 
-def test_featured_image_is_shown_with_alt_srcset_and_dimensions(settings, client):
-    stored_image(settings, "articles/featured/run.jpg", (2000, 1000), "JPEG")
+def test_featured_image_is_shown_with_alt_srcset_and_dimensions(media_storage, client):
+    store_image("articles/featured/run.jpg", (2000, 1000), "JPEG")
     article = make_article(featured_image="articles/featured/run.jpg", featured_image_alt='A runner <"mid-stride">')
 
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
@@ -276,15 +270,15 @@ def test_no_featured_image_no_figure(client):
     assert not page.select(".featured-image")
 
 
-def test_missing_featured_image_file_still_shows_its_alt_text(client):
+def test_missing_featured_image_file_still_shows_its_alt_text(media_storage, client):
     article = make_article(featured_image="articles/featured/gone.jpg", featured_image_alt="A knee")
     tag = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser").select_one(".featured-image img")
     assert tag["src"] == "/media/articles/featured/gone.jpg" and tag["alt"] == "A knee"
     assert not tag.has_attr("srcset")
 
 
-def test_practitioner_photo_gets_the_same_treatment(settings, client):
-    stored_image(settings, "practitioners/alex.jpg", (1000, 1250), "JPEG")
+def test_practitioner_photo_gets_the_same_treatment(media_storage, client):
+    store_image("practitioners/alex.jpg", (1000, 1250), "JPEG")
     practitioner = make_practitioner(photo="practitioners/alex.jpg", photo_alt="Alex in the gait lab")
     for url in ("/practitioners/", practitioner.get_absolute_url()):
         tag = BeautifulSoup(client.get(url).content, "html.parser").select_one("main img")
@@ -300,3 +294,63 @@ def test_featured_images_and_photos_are_stored_under_names_the_server_chose():
     photo_name = Practitioner._meta.get_field("photo").generate_filename(None, "../../etc/passwd.jpg")
     assert re.fullmatch(r"articles/featured/[0-9a-f]{32}\.png", article_name)
     assert re.fullmatch(r"practitioners/[0-9a-f]{32}\.jpg", photo_name)
+
+
+def test_image_fields_store_through_default_storage_whatever_it_is(media_storage):
+    from practitioners.models import Practitioner
+
+    for field in (Article._meta.get_field("featured_image"), Practitioner._meta.get_field("photo")):
+        assert field.storage is default_storage  # the lazy object: follows STORAGES, never a storage bound at import
+        assert field.storage.__class__ is media_storage.__class__
+
+
+def test_an_editor_upload_gets_renditions_and_is_shown_from_the_storage(media_storage, staff_client):
+    upload = SimpleUploadedFile("knee.jpg", image_bytes("JPEG", size=(1000, 600)), content_type="image/jpeg")
+    code = staff_client.post("/markdownx/upload/", {"image": upload}).json()["image_code"]
+    name = code.removeprefix("![](/media/").removesuffix(")")
+    assert media_storage.exists(name) and stored_image(name).size == (1000, 600)
+
+    article = make_article(intro=code.replace("![]", "![A knee]"))
+    assert len(renditions()) == 2
+    page = staff_client.get(article.get_absolute_url()).content
+    tag = BeautifulSoup(page, "html.parser").select_one(".intro img")
+    assert tag["src"] == media_storage.url(name) and (tag["width"], tag["height"]) == ("1000", "600")
+    assert [c.split()[0] for c in tag["srcset"].split(", ")] == [media_storage.url(n) for n in renditions()] + [
+        tag["src"]
+    ]
+
+
+class BucketLikeStorage(InMemoryStorage):
+    """Like django-storages' S3 storage: no base_url, and URLs on the bucket's own address (signed if asked)."""
+
+    base_url = None
+    signed = False
+
+    def url(self, name):
+        return f"https://bucket.example.org/site-media/{filepath_to_uri(name)}" + ("?X-Amz-Signature=0f" * self.signed)
+
+
+class SignedBucketLikeStorage(BucketLikeStorage):
+    signed = True
+
+
+def test_images_in_a_bucket_get_renditions_at_the_buckets_address(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.BucketLikeStorage"}}
+    store_image("markdownx/wide.png", (1000, 500))
+    tag = img(responsive_images(markdown_html("![A knee](https://bucket.example.org/site-media/markdownx/wide.png)")))
+    assert (tag["width"], tag["height"]) == ("1000", "500")
+    assert [c.split()[0] for c in tag["srcset"].split(", ")] == [
+        f"https://bucket.example.org/site-media/{name}" for name in renditions()
+    ] + [tag["src"]]
+    elsewhere = img(responsive_images(markdown_html("![A knee](/media/markdownx/wide.png)")))
+    assert set(elsewhere.attrs) == {"src", "alt", "loading"}  # not the storage's address: left alone
+
+
+def test_signed_storage_urls_are_not_taken_for_stored_images(settings):
+    """A signed URL expires, so an article cannot keep one; its storage gets no renditions, and nothing breaks."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.SignedBucketLikeStorage"}}
+    store_image("markdownx/wide.png", (1000, 500))
+    src = "https://bucket.example.org/site-media/markdownx/wide.png"
+    tag = img(responsive_images(markdown_html(f"![A knee]({src})")))
+    assert tag.attrs == {"src": src, "alt": "A knee", "loading": "lazy"}
+    assert renditions() == []

@@ -12,6 +12,7 @@ from PIL import Image
 from articles.models import Article
 from practitioners.models import Practitioner
 from tests.factories import make_article, make_practitioner
+from tests.helpers import stored_files, stored_image
 
 pytestmark = pytest.mark.django_db
 
@@ -148,29 +149,31 @@ def test_admin_lists_and_searches_practitioners(admin_client):
     assert form.select_one("#id_slug") and form.select_one("#id_photo_alt")
 
 
-def test_admin_refuses_a_photo_without_alt_text_and_saves_nothing(admin_client, settings):
+def test_admin_refuses_a_photo_without_alt_text_and_saves_nothing(media_storage, admin_client):
     photo = SimpleUploadedFile("alex.png", png(), content_type="image/png")
     response = admin_client.post(ADD_URL, practitioner_data(photo=photo, photo_alt="  "))
     assert response.status_code == 200
     assert "alt text is required with a photo" in response.content.decode()
     assert not Practitioner.objects.exists()
+    assert stored_files("practitioners") == []
 
 
-def test_admin_saves_a_photo_with_alt_text_and_makes_its_renditions(admin_client, settings):
+def test_admin_saves_a_photo_with_alt_text_and_makes_its_renditions(media_storage, admin_client):
     photo = SimpleUploadedFile("alex.jpg", png((1000, 1200), "JPEG"), content_type="image/jpeg")
     response = admin_client.post(ADD_URL, practitioner_data(photo=photo, photo_alt="Alex, smiling, in the clinic"))
     assert response.status_code == 302
     alex = Practitioner.objects.get(slug="alex-morgan")
     assert alex.photo.name.startswith("practitioners/") and alex.photo_alt == "Alex, smiling, in the clinic"
-    made = sorted(Image.open(path).width for path in (settings.MEDIA_ROOT / "renditions").rglob("*.jpg"))
+    assert stored_files("practitioners") == [alex.photo.name] and stored_image(alex.photo.name).size == (1000, 1200)
+    made = sorted(stored_image(name).width for name in stored_files("renditions"))
     assert made == [480, 800]
 
 
-def test_admin_refuses_a_photo_that_is_not_png_or_jpeg(admin_client):
+def test_admin_refuses_a_photo_that_is_not_png_or_jpeg(media_storage, admin_client):
     photo = SimpleUploadedFile("alex.gif", png(image_format="GIF"), content_type="image/gif")
     response = admin_client.post(ADD_URL, practitioner_data(photo=photo, photo_alt="Alex"))
     assert response.status_code == 200 and "Upload a PNG or JPEG image" in response.content.decode()
-    assert not Practitioner.objects.exists()
+    assert not Practitioner.objects.exists() and stored_files("practitioners") == []
 
 
 def test_a_practitioner_without_a_photo_needs_no_alt_text(admin_client):
