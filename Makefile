@@ -60,7 +60,7 @@ LOGS := test-artifacts
 test: lint chromium
 	@mkdir -p $(LOGS); status=0; \
 	echo "== Test suite on PostgreSQL (throwaway server) and on SQLite, side by side =="; \
-	tests/with-postgres.sh $(VENV)/bin/pytest > $(LOGS)/pytest-postgresql.log 2>&1 & postgres=$$!; \
+	tests/with-postgres.sh tests/with-redis.sh $(VENV)/bin/pytest > $(LOGS)/pytest-postgresql.log 2>&1 & postgres=$$!; \
 	env -u DATABASE_URL $(VENV)/bin/pytest > $(LOGS)/pytest-sqlite.log 2>&1 || status=1; \
 	wait $$postgres || status=1; \
 	echo "== Test suite on PostgreSQL =="; cat $(LOGS)/pytest-postgresql.log; \

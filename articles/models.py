@@ -295,11 +295,18 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
         KeyPoint.objects.bulk_update(key_points, ["text_html"])
         Section.objects.bulk_update(sections, ["anchor", "body_html"])
+        was_cited = set(self.citations.values_list("reference_id", flat=True))
         self.citations.all().delete()
         Citation.objects.bulk_create(
             Citation(article=self, reference=reference, uses=document.uses[reference.pk])
             for reference in document.cited
         )
+        # update() and bulk_create() send no signals: say what changed (pagecache).
+        now_cited = {reference.pk for reference in document.cited}
+        changed = {f"{Reference._meta.db_table}:{pk}" for pk in was_cited ^ now_cited}
+        if changed and self.page_cache_listed:
+            changed.add(pagecache.table_tag(Citation))  # the related articles and the public references
+        pagecache.invalidate(pagecache.tag_for(self), *changed)
 
     def render_content(self, library=None):
         """Render the saved article again and store it; returns the problems found, as text."""

@@ -89,9 +89,11 @@ def keep(key, response, tags, started, stored_at):
     """Store a rendered page with what it depends on."""
     tags = _collapse(tags)
     keys = [_tag_key(tag) for tag in tags]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, SCHEDULE])
     for missing in set(keys) - found.keys():
         cache.add(missing, started, timeout=None)  # never bumped (or evicted): not changed since it began
+    if SCHEDULE not in found:
+        reschedule()  # read here, so that serving the page later needs no database
     headers = tuple((name, value) for name, value in response.items() if name.lower() != "set-cookie")
     page = Page(started, stored_at, tags, response.status_code, headers, response.content)
     cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)

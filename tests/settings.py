@@ -19,5 +19,5 @@ WHITENOISE_USE_FINDERS = True
 
 # The cache the suite runs on: the throwaway Redis of `make test` (tests/with-redis.sh sets REDIS_URL) on
 # one run, the embedded file cache in a temporary folder on the other. Emptied before every test.
-if not REDIS_URL:  # noqa: F405
+if not REDIS_URL and not os.environ.get("CACHE_DIR"):  # noqa: F405
     CACHES = {"default": {**CACHES["default"], "LOCATION": tempfile.mkdtemp(prefix="bodylab-test-cache-")}}  # noqa: F405
