@@ -20,18 +20,18 @@ from bodylab.admin_actions import CheckedSelectionMixin
 from . import revisions
 from .forms import ArticleForm, KeyPointForm, SectionForm
 from .images import cached_picture
-from .models import Article, ArticleAuthor, KeyPoint, Section
+from .models import PAGE_FIELDS, Article, ArticleAuthor, KeyPoint, Section
 from .views import never_cache_private, render_article
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
 # What a revision keeps: the article with its rows. Citations and HTML are derived and
 # re-rendered on restore. The edit version is left out: a restore is checked against the live
-# article's version instead (see revision_view).
+# article's version instead (see revision_view). So is the stored page: rendered again on every save.
 reversion.register(KeyPoint)
 reversion.register(Section)
 reversion.register(ArticleAuthor)
-reversion.register(Article, follow=["key_points", "sections", "authorships"], exclude=["edit_version"])
+reversion.register(Article, follow=["key_points", "sections", "authorships"], exclude=["edit_version", *PAGE_FIELDS])
 
 
 class KeyPointInline(admin.TabularInline):

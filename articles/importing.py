@@ -212,16 +212,15 @@ def import_article(parsed, force=False, library=None):
         article.topics.set(
             [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in parsed.topics]
         )
+        if outcome == "created":  # a post brought over has no later update yet; set before its page is rendered
+            Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
         problems = article.render_content(library or Library.load())
         if problems:
             raise ImportProblem(f"{parsed.source}: " + "; ".join(problems))
         article = Article.objects.prefetch_related("key_points", "sections", "topics", "authorships__practitioner").get(
             pk=article.pk
         )
-        imported = {"imported_fingerprint": article.fingerprint()}
-        if outcome == "created":
-            imported["updated_at"] = article.published_at  # a post brought over has no later update yet
-        Article.objects.filter(pk=article.pk).update(**imported)
+        Article.objects.filter(pk=article.pk).update(imported_fingerprint=article.fingerprint())
         return outcome
 
 

@@ -13,8 +13,8 @@ import json
 import re
 import time
 
-from django.db import models, transaction
-from django.db.models import Prefetch, Q
+from django.db import connection, models, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -101,6 +101,14 @@ class Article(models.Model):
     # letters: rendered with the text, and again whenever a work listed in them changes.
     references_html = models.TextField(blank=True, editable=False)
     further_reading_html = models.TextField(blank=True, editable=False)
+    # The page's parts that only change when content changes, as the public sees them (see
+    # articles.page): the <article> with its topics, and the head's sharing tags and structured data.
+    # Rendered by `store_page`, with the text and again whenever something they show changes
+    # (a work, an author, a topic); `page_version` is the `edit_version` they were rendered from,
+    # so a save that did not render them again is never shown stale: the page is rendered live.
+    page_html = models.TextField(blank=True, editable=False)
+    page_head_html = models.TextField(blank=True, editable=False)
+    page_version = models.BigIntegerField(default=0, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publication date and time",
@@ -212,6 +220,11 @@ class Article(models.Model):
         return tags
 
     @property
+    def page_is_stored(self):
+        """The stored parts of the page are those of the article as it is now (see `store_page`)."""
+        return bool(self.page_html) and self.page_version == self.edit_version
+
+    @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
@@ -233,12 +246,24 @@ class Article(models.Model):
 
     # Neighbours: ordered by publication time, then by id so equal times still have an order.
     def previous_published(self):
-        earlier = Q(published_at__lt=self.published_at) | Q(published_at=self.published_at, pk__lt=self.pk)
-        return Article.objects.published().filter(earlier).order_by("-published_at", "-pk").first()
+        return self.neighbours()[0]
 
     def next_published(self):
-        later = Q(published_at__gt=self.published_at) | Q(published_at=self.published_at, pk__gt=self.pk)
-        return Article.objects.published().filter(later).order_by("published_at", "pk").first()
+        return self.neighbours()[1]
+
+    def neighbours(self):
+        """(previous, next) published article, or None: one query, only what a link to them shows.
+
+        Written in SQL: a request for a public page runs it, and building it with the ORM costs
+        several times what the database takes to answer it.
+        """
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        at = connection.ops.adapt_datetimefield_value(self.published_at)
+        each = [Article.Status.PUBLISHED, now, at, at, self.pk]
+        found = {}
+        for article in Article.objects.raw(NEIGHBOURS_SQL, each + each):
+            found[(article.published_at, article.pk) > (self.published_at, self.pk)] = article
+        return found.get(False), found.get(True)
 
     def cited_works(self):
         """The works the article cites, in reference-list order."""
@@ -291,7 +316,7 @@ class Article(models.Model):
 
     @transaction.atomic
     def store_rendering(self, document, key_points, sections):
-        """Write what `render` derived: the article's HTML fields, its rows' HTML, and its citations."""
+        """Write what `render` derived: the article's HTML fields, its rows' HTML, its citations, then its page."""
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
         KeyPoint.objects.bulk_update(key_points, ["text_html"])
         Section.objects.bulk_update(sections, ["anchor", "body_html"])
@@ -307,6 +332,28 @@ class Article(models.Model):
         if changed and self.page_cache_listed:
             changed.add(pagecache.table_tag(Citation))  # the related articles and the public references
         pagecache.invalidate(pagecache.tag_for(self), *changed)
+        self.store_page()
+
+    def store_page(self):
+        """Render the page's stored parts from the saved article and its rows, and store them.
+
+        Called after every rendering of the text, and by articles.signals when an author, a topic
+        or a listed work changes. Written only if the article was not saved again meanwhile.
+        A save() makes the stored parts out of date (`page_is_stored`) until they are rendered
+        again; a queryset update() of a field the page shows must call this itself.
+        """
+        from .page import render_stored_parts  # templates: loaded once the apps are
+
+        article = Article.objects.for_page().filter(pk=self.pk).first()
+        if article is None:
+            return
+        parts = render_stored_parts(article)
+        parts["page_version"] = article.edit_version
+        Article.objects.filter(pk=self.pk, edit_version=article.edit_version).update(**parts)
+        if self.edit_version == article.edit_version:
+            for name, value in parts.items():
+                setattr(self, name, value)
+        pagecache.invalidate(pagecache.tag_for(self))  # update() sends no signal
 
     def render_content(self, library=None):
         """Render the saved article again and store it; returns the problems found, as text."""
@@ -336,6 +383,25 @@ RENDERED_FIELDS = (
     "reading_minutes",
     "citation_pins",
 )
+
+# What Article.store_page renders from the saved article: derived, left out of revisions.
+PAGE_FIELDS = ("page_html", "page_head_html", "page_version")
+
+# What a link to an article shows (related articles, neighbours): loaded without the rest.
+LINK_COLUMNS = "id, title, slug, summary, published_at"
+
+# The published articles just before and just after one, in publication order (then by id): `neighbours`.
+NEIGHBOURS_SQL = f"""
+SELECT {LINK_COLUMNS} FROM {Article._meta.db_table}
+WHERE id = (
+  SELECT id FROM {Article._meta.db_table}
+  WHERE status = %s AND published_at <= %s AND (published_at < %s OR (published_at = %s AND id < %s))
+  ORDER BY published_at DESC, id DESC LIMIT 1
+) OR id = (
+  SELECT id FROM {Article._meta.db_table}
+  WHERE status = %s AND published_at <= %s AND (published_at > %s OR (published_at = %s AND id > %s))
+  ORDER BY published_at, id LIMIT 1
+)"""
 
 # The article's own fields that an article file (articles.importing) also carries.
 CONTENT_FIELDS = ("title", "slug", "subtitle", "summary", "intro", "status", "published_at")

@@ -1,14 +1,17 @@
 import logging
 
 import reversion
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 import pagecache
+from practitioners.models import Practitioner
 from references.citations import Library
 from references.signals import library_changed
+from topics.models import Topic
 
-from .models import RENDERED_FIELDS, Article
+from .models import RENDERED_FIELDS, Article, ArticleAuthor
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +59,71 @@ def publication_schedule_changed(sender, instance, **kwargs):
     """An article added, deleted, published, unpublished or re-dated (post_delete sends no `created`)."""
     if kwargs.get("created", True) or getattr(instance, "_saved_listing", None) != instance._listing():
         pagecache.schedule_changed()
+
+
+# The article page's stored parts (articles.page) show these of other objects: when one of them
+# changes, the pages that show it are rendered again. What the page does not show (a bio, a photo,
+# a topic's description) changes no article page.
+SHOWN = {Practitioner: ("name", "slug", "credentials", "role"), Topic: ("name", "slug")}
+
+
+def store_pages(articles):
+    for article in articles.distinct().order_by("pk"):
+        article.store_page()
+
+
+@receiver(pre_save, sender=Practitioner)
+@receiver(pre_save, sender=Topic)
+def note_shown_change(sender, instance, raw=False, **kwargs):
+    fields = SHOWN[sender]
+    before = sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk and not raw else None
+    instance.shown_on_pages_changed = bool(before) and any(before[name] != getattr(instance, name) for name in fields)
+
+
+@receiver(post_save, sender=Practitioner)
+def store_pages_of_practitioner(sender, instance, **kwargs):
+    """Bylines and structured data name authors and reviewers (who cannot be deleted while credited)."""
+    if getattr(instance, "shown_on_pages_changed", False):
+        store_pages(Article.objects.filter(Q(authorships__practitioner=instance) | Q(reviewed_by=instance)))
+
+
+@receiver(post_save, sender=Topic)
+def store_pages_of_topic(sender, instance, **kwargs):
+    if getattr(instance, "shown_on_pages_changed", False):
+        store_pages(instance.articles.all())
+
+
+@receiver(pre_delete, sender=Topic)
+def note_pages_of_deleted_topic(sender, instance, **kwargs):
+    instance.article_pks = list(instance.articles.values_list("pk", flat=True))  # its links go with it
+
+
+@receiver(post_delete, sender=Topic)
+def store_pages_of_deleted_topic(sender, instance, **kwargs):
+    store_pages(Article.objects.filter(pk__in=getattr(instance, "article_pks", ())))
+
+
+@receiver(m2m_changed, sender=Article.topics.through)
+def store_page_on_topics(sender, instance, action, reverse, pk_set, **kwargs):
+    """Topics added or removed outside the admin's form (whose save renders the page itself)."""
+    if reverse and action == "pre_clear":
+        instance.article_pks = list(instance.articles.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove", "post_clear"}:
+        if reverse:
+            pks = instance.article_pks if action == "post_clear" else pk_set
+            store_pages(Article.objects.filter(pk__in=pks))
+        elif not getattr(instance, "rendered_by_form", False):
+            instance.store_page()
+
+
+@receiver(post_save, sender=ArticleAuthor)
+@receiver(post_delete, sender=ArticleAuthor)
+def store_page_on_authors(sender, instance, origin=None, **kwargs):
+    """Authors credited or uncredited outside the admin's form (whose save renders the page itself)."""
+    if getattr(origin, "model", type(origin)) is Article:
+        return  # deleted with its article
+    if ArticleAuthor.article.is_cached(instance) and getattr(instance.article, "rendered_by_form", False):
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article:
+        article.store_page()

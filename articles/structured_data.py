@@ -33,7 +33,7 @@ WORK_TYPES = {
 
 def json_ld_script(data):
     """`<script type="application/ld+json">` holding `data`; `</script>` in any value stays inert."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
@@ -61,24 +61,14 @@ def person(request, practitioner):
     )
 
 
-def contributor(contributor):
-    if contributor.organisation:
-        return {"@type": "Organization", "name": contributor.organisation}
-    return {"@type": "Person", "name": str(contributor), "familyName": contributor.surname}
-
-
 def cited_work(reference):
+    """A cited work, identified: its authors, container and publisher are in the reference list on the page."""
     doi = f"https://doi.org/{reference.doi}" if reference.doi else ""
     return compact(
         {
             "@type": WORK_TYPES.get(reference.kind, "CreativeWork"),
             "name": reference.plain_title,
-            "author": [contributor(c) for c in reference.authors],
             "datePublished": str(reference.year) if reference.year else None,
-            "isPartOf": {"@type": "CreativeWork", "name": reference.container_title}
-            if reference.container_title
-            else None,
-            "publisher": {"@type": "Organization", "name": reference.publisher} if reference.publisher else None,
             "url": reference.url or doi,
             "sameAs": doi,
         }
@@ -108,7 +98,6 @@ def article_data(article, request):
             "@id": url,
             "url": url,
             "headline": article.title,
-            "name": article.title,
             "alternativeHeadline": article.subtitle,
             "description": article.summary,
             "inLanguage": "en-GB",

@@ -7,7 +7,15 @@ from django.views.generic import ListView
 import pagecache
 
 from .models import Article, SlugRedirect
+from .page import live_context, stored_parts
 from .related import related_articles
+
+# What a public article's page reads of the article when its parts are stored (articles.page). In SQL:
+# every public article page runs it, and building it with the ORM costs more than answering it.
+ARTICLE_SQL = (
+    "SELECT id, title, slug, summary, status, published_at, edit_version, page_version, page_html, page_head_html "
+    f"FROM {Article._meta.db_table} WHERE slug = %s"
+)
 
 
 class ArticleListView(ListView):
@@ -21,7 +29,7 @@ class ArticleListView(ListView):
 
 @pagecache.public_page
 def article_detail(request, slug):
-    article = Article.objects.for_page().filter(slug=slug).first()
+    article = next(iter(Article.objects.raw(ARTICLE_SQL, [slug])), None)
     if article is None:
         moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
         if moved:
@@ -32,6 +40,8 @@ def article_detail(request, slug):
         return render(request, "articles/archived.html", {"article": article}, status=410)
     if not article.is_public and not staff:
         raise Http404("No published article has this address.")
+    if not (article.is_public and article.page_is_stored):
+        article = Article.objects.for_page().get(pk=article.pk)  # rendered live, from everything it shows
     response = render_article(request, article)
     if not article.is_public:
         never_cache_private(response)
@@ -39,15 +49,22 @@ def article_detail(request, slug):
 
 
 def render_article(request, article, preview=False):
-    """The public article page; the admin's preview renders through here too, so both look the same."""
+    """The public article page; the admin's preview renders through here too, so both look the same.
+
+    A public article's own parts are read as stored (articles.page); drafts, scheduled and archived
+    articles and previews are rendered live from the same templates, from `Article.objects.for_page()`.
+    """
+    stored = not preview and article.is_public and article.page_is_stored
+    previous_article, next_article = article.neighbours()
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "preview": preview,
-            "previous_article": article.previous_published(),
-            "next_article": article.next_published(),
+            **(stored_parts(article, request) if stored else live_context(article)),
+            "previous_article": previous_article,
+            "next_article": next_article,
             "related_articles": related_articles(article),
         },
     )

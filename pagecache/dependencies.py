@@ -14,8 +14,8 @@ from django.db import connections
 from django.db.models.signals import post_init
 
 _tags = contextvars.ContextVar("pagecache_tags", default=None)
-# Django quotes every table it names, on PostgreSQL and on SQLite alike.
-_TABLES_READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"')
+# Every table a query reads follows FROM or JOIN (quoted by the ORM, perhaps not in hand-written SQL).
+_TABLES_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 
 # Filled once the apps are ready (changes.connect): which models and tables pages depend on.
 ROW_MODELS = set()  # models whose rows get their own tag when loaded

@@ -54,10 +54,13 @@ def test_reading_time_comes_from_the_length_of_the_text(client):
 
 
 def test_updated_date_shows_only_after_a_later_change(client):
+    # Dates set behind save()'s back (as an import does): the stored page is then rendered again by hand.
     article = make_article(published_at=timezone.now() - datetime.timedelta(days=30))
     Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+    article.store_page()
     assert "Updated" not in soup_of(client, article).select_one(".meta").get_text()
-    article.save()  # a later change (auto_now)
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    article.store_page()
     meta = soup_of(client, article).select_one(".meta")
     assert "Updated" in meta.get_text() and len(meta.select("time")) == 2
 

