@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from content import markup, pipeline
-from references.citations import Library
+from references.citations import CitedLibrary
 from references.models import Contributor, Reference
 
 from .images import ServerChosenName, responsive_images
@@ -218,6 +218,12 @@ class Article(models.Model):
             *(pipeline.Source(s.body, f"the section “{s.heading}”") for s in sections),
         ]
 
+    def library_for(self, key_points, sections, further_reading_pks=()):
+        """The works these rows' text can cite, its pinned works and `further_reading_pks`, loaded in a
+        fixed number of queries: a CitedLibrary, which loads the rest only if a citation needs it."""
+        texts = [source.text or "" for source in self.content_sources(key_points, sections)]
+        return CitedLibrary(texts, pks=[*further_reading_pks, *(self.citation_pins or {}).values()])
+
     def render(self, library, key_points, sections, further_reading):
         """Render the article into its derived fields, in memory, and return the pipeline's Document.
 
@@ -271,7 +277,9 @@ class Article(models.Model):
         """Render the saved article again and store it; returns the problems found, as text."""
         key_points, sections = list(self.key_points.all()), list(self.sections.all())
         further_reading = list(self.further_reading.with_contributors())
-        document = self.render(library or Library.load(), key_points, sections, further_reading)
+        if library is None:
+            library = self.library_for(key_points, sections, [ref.pk for ref in further_reading])
+        document = self.render(library, key_points, sections, further_reading)
         self.store_rendering(document, key_points, sections)
         return [str(problem) for problem in document.problems]
 

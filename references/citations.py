@@ -7,9 +7,14 @@ library they can mean, and what was probably meant when they mean none.
 """
 
 import difflib
+import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db.models import Q
 
 # Apostrophes as word processors type them, and letters that no accent-stripping turns into ASCII.
 FOLD = str.maketrans(
@@ -18,8 +23,13 @@ FOLD = str.maketrans(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_names(names):
     """The form names are compared in: no accents, case, commas or full stops; '&' is 'and'."""
+    return _normalise(names)
+
+
+def _normalise(names):
     names = unicodedata.normalize("NFKD", names.translate(FOLD))
     names = "".join(char for char in names if not unicodedata.combining(char))
     names = re.sub(r"\s*&\s*", " and ", names.casefold())
@@ -91,3 +101,125 @@ class Library:
     @staticmethod
     def _label(ref):
         return f"{ref.citation_label}, {ref.year_label}"
+
+
+# What a first pass over the text finds: every year and key it could cite, every word it could name.
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+NO_DATE_IN_TEXT = re.compile(r"n\.\s?d|no\s+date", re.IGNORECASE)
+KEY_IN_TEXT = re.compile(r"@([A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)")
+WORD = re.compile(r"\w+")
+
+
+def words(names):
+    """The words of names in normalised form: 'van der worp and de vos' -> {'van', 'der', ...}."""
+    return set(WORD.findall(normalise_names(names)))
+
+
+def text_words(text):
+    """The words of a whole text in the same form (not cached: texts are long and seldom repeat)."""
+    return set(WORD.findall(_normalise(text)))
+
+
+class _Scoped(Mapping):
+    """A dict of the works loaded for a text, for the lookups that text can make (`scope`);
+    any other lookup is answered by the whole library, loaded then."""
+
+    def __init__(self, loaded, scope, whole):
+        self.loaded, self.scope, self.whole = loaded, scope, whole
+
+    def __getitem__(self, name):
+        if name in self.scope:
+            return self.loaded[name]
+        return self.whole()[name]
+
+    def __contains__(self, name):
+        return name in self.loaded if name in self.scope else name in self.whole()
+
+    def __iter__(self):
+        return iter(self.whole())
+
+    def __len__(self):
+        return len(self.whole())
+
+
+class CitedLibrary(Library):
+    """The works some Markdown can cite, loaded in a fixed number of queries however big the library is.
+
+    A first pass over the text finds every year, `@key` and word it holds. Loaded are: the works
+    with one of those keys, the works in `pks` (pins, further reading), and every work of one of
+    those years (or of no date) that has a name form made only of the text's words. A citation
+    is a slice of the text, so whatever it can name is loaded, and `find` answers as the whole
+    library would. Any lookup outside what was loaded (a name or year the text does not hold, a
+    key or pk not asked for) and every "did you mean" suggestion goes to the whole library,
+    loaded once, then: a misspelt citation costs the full load, a correct one never does.
+    """
+
+    def __init__(self, texts, pks=()):
+        text = "\n".join(texts)
+        self.years = {int(year) for year in YEAR_IN_TEXT.findall(text)}
+        if NO_DATE_IN_TEXT.search(text):
+            self.years.add(None)
+        self.words = text_words(text)
+        keys = set(KEY_IN_TEXT.findall(text))
+        pks = {pk for pk in pks if isinstance(pk, int)}
+        self._whole = None
+        super().__init__(self._load(keys, pks | self._named()))
+        # A key or pk names one row: whatever was loaded is answered here, as is what was asked for.
+        self.by_key = _Scoped(self.by_key, keys | self.by_key.keys(), lambda: self.whole.by_key)
+        self.by_pk = _Scoped(self.by_pk, pks | self.by_pk.keys() | {None}, lambda: self.whole.by_pk)
+
+    def _named(self):
+        """The pks of the works of the text's years with a name form made of the text's words."""
+        from .models import Contributor, Reference
+
+        if not self.years:
+            return set()
+        in_years = Q(year__in=[year for year in self.years if year is not None])
+        if None in self.years:
+            in_years |= Q(year__isnull=True)
+        outlines = {
+            pk: SimpleNamespace(pk=pk, year=year, title=title, authors=[], editors=[])
+            for pk, year, title in Reference.objects.filter(in_years).values_list("pk", "year", "title")
+        }
+        people = Contributor.objects.filter(reference__in=Reference.objects.filter(in_years))
+        people = people.order_by("role", "position", "pk")
+        for pk, role, surname, organisation in people.values_list("reference_id", "role", "surname", "organisation"):
+            person = SimpleNamespace(family=organisation or surname)  # Contributor.family
+            outline = outlines[pk]
+            (outline.authors if role == Contributor.Role.AUTHOR else outline.editors).append(person)
+        named = set()
+        for outline in outlines.values():
+            first = outline.authors or outline.editors
+            if first and not words(first[0].family) <= self.words:
+                continue  # every name form starts with the first name: none can be cited here
+            outline.citation_label = Reference.citation_label.fget(outline)
+            if any(set(WORD.findall(form)) <= self.words for form in name_forms(outline)):
+                named.add(outline.pk)
+        return named
+
+    def _load(self, keys, pks):
+        from .models import Reference
+
+        if not keys and not pks:
+            return []
+        return list(Reference.objects.with_contributors().filter(Q(key__in=keys) | Q(pk__in=pks)))
+
+    @property
+    def whole(self):
+        if self._whole is None:
+            self._whole = Library.load()
+        return self._whole
+
+    def _in_scope(self, names, year):
+        return year in self.years and set(WORD.findall(normalise_names(names))) <= self.words
+
+    def find(self, names, year):
+        if self._in_scope(names, year):
+            return super().find(names, year)
+        return self.whole.find(names, year)
+
+    def suggest(self, names, year):
+        return self.whole.suggest(names, year)
+
+    def suggest_key(self, key):
+        return self.whole.suggest_key(key)
