@@ -12,9 +12,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+
+from . import harvard
 
 # Apostrophes as word processors type them, and letters that no accent-stripping turns into ASCII.
 FOLD = str.maketrans(
@@ -31,7 +32,8 @@ def normalise_names(names):
 
 def _normalise(names):
     names = unicodedata.normalize("NFKD", names.translate(FOLD))
-    names = "".join(char for char in names if not unicodedata.combining(char))
+    if not names.isascii():  # no combining characters in ASCII
+        names = "".join(char for char in names if not unicodedata.combining(char))
     names = re.sub(r"\s*&\s*", " and ", names.casefold())
     names = re.sub(r"[.,]", " ", names)
     return " ".join(names.split())
@@ -169,7 +171,9 @@ class CitedLibrary(Library):
         self.by_pk = _Scoped(self.by_pk, pks | self.by_pk.keys() | {None}, lambda: self.whole.by_pk)
 
     def _named(self):
-        """The pks of the works of the text's years with a name form made of the text's words."""
+        """The pks of the works of the text's years whose first name (or title, for a work without
+        people) is made of the text's words: every name form of a work starts with its first name,
+        so these hold every work a citation in the text can name (and a few more, which is harmless)."""
         from .models import Contributor, Reference
 
         if not self.years:
@@ -177,24 +181,17 @@ class CitedLibrary(Library):
         in_years = Q(year__in=[year for year in self.years if year is not None])
         if None in self.years:
             in_years |= Q(year__isnull=True)
-        outlines = {
-            pk: SimpleNamespace(pk=pk, year=year, title=title, authors=[], editors=[])
-            for pk, year, title in Reference.objects.filter(in_years).values_list("pk", "year", "title")
-        }
-        people = Contributor.objects.filter(reference__in=Reference.objects.filter(in_years))
-        people = people.order_by("role", "position", "pk")
-        for pk, role, surname, organisation in people.values_list("reference_id", "role", "surname", "organisation"):
-            person = SimpleNamespace(family=organisation or surname)  # Contributor.family
-            outline = outlines[pk]
-            (outline.authors if role == Contributor.Role.AUTHOR else outline.editors).append(person)
+        first = (
+            Contributor.objects.filter(reference=OuterRef("pk"))
+            .order_by(Case(When(role=Contributor.Role.AUTHOR, then=0), default=1), "position", "pk")
+            .annotate(family=Case(When(organisation="", then=F("surname")), default=F("organisation")))
+            .values("family")[:1]
+        )  # (authors or editors)[0].family
+        works = Reference.objects.filter(in_years).annotate(first_family=Subquery(first)).order_by()
         named = set()
-        for outline in outlines.values():
-            first = outline.authors or outline.editors
-            if first and not words(first[0].family) <= self.words:
-                continue  # every name form starts with the first name: none can be cited here
-            outline.citation_label = Reference.citation_label.fget(outline)
-            if any(set(WORD.findall(form)) <= self.words for form in name_forms(outline)):
-                named.add(outline.pk)
+        for pk, title, family in works.values_list("pk", "title", "first_family"):
+            if words(family if family is not None else harvard.plain(title)) <= self.words:
+                named.add(pk)
         return named
 
     def _load(self, keys, pks):
