@@ -33,6 +33,51 @@ WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a ph
 RESERVED_ANCHORS = {"main", "content", "toc", "key-points", "references", "further-reading", "article-nav", "top"}
 
 
+# What Article.render derives from the text, stored by Article.store_rendering.
+RENDERED_FIELDS = (
+    "intro_html",
+    "references_html",
+    "further_reading_html",
+    "search_document",
+    "reading_minutes",
+    "citation_pins",
+)
+
+
+class RemembersStored:
+    """Remembers what the database holds of `stored_fields`, as last loaded or saved, so that
+    `store_rendering` writes only what a rendering changed. Unknown (None) after a partial load,
+    a partial save or a refresh: then the next store writes."""
+
+    stored_fields = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        loaded = all(name in field_names for name in cls.stored_fields)
+        row._stored = row._current_stored() if loaded else None
+        return row
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        whole = not args and kwargs.get("update_fields") is None
+        self._stored = self._current_stored() if whole else None
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored = None
+
+    def _current_stored(self):
+        return {name: getattr(self, name) for name in self.stored_fields}
+
+    def stored_changed(self):
+        """True if the database may hold other values than the instance; remembers them as stored."""
+        current = self._current_stored()
+        changed = getattr(self, "_stored", None) != current
+        self._stored = current
+        return changed
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What the public may see: published, with a publication time that has come.
@@ -74,7 +119,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(RemembersStored, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"  # "scheduled" while its publication time is in the future
@@ -149,6 +194,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    stored_fields = RENDERED_FIELDS
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -261,17 +307,35 @@ class Article(models.Model):
         self.citation_pins = document.pins
         return document
 
-    @transaction.atomic
     def store_rendering(self, document, key_points, sections):
-        """Write what `render` derived: the article's HTML fields, its rows' HTML, and its citations."""
-        Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
-        KeyPoint.objects.bulk_update(key_points, ["text_html"])
-        Section.objects.bulk_update(sections, ["anchor", "body_html"])
-        self.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(article=self, reference=reference, uses=document.uses[reference.pk])
-            for reference in document.cited
-        )
+        """Write what `render` derived: the article's HTML fields, its rows' HTML, and its citations.
+
+        Only what the database does not hold already: the admin has just saved the article and
+        its edited rows with their new HTML, and a save that cites the same works keeps its rows.
+        """
+        with transaction.atomic(savepoint=False):
+            if self.stored_changed():
+                Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
+            KeyPoint.objects.bulk_update([p for p in key_points if p.stored_changed()], ["text_html"])
+            Section.objects.bulk_update([s for s in sections if s.stored_changed()], ["anchor", "body_html"])
+            self._store_citations(document)
+
+    def _store_citations(self, document):
+        wanted = {reference.pk: document.uses[reference.pk] for reference in document.cited}
+        stored = {ref: (pk, uses) for pk, ref, uses in self.citations.values_list("pk", "reference_id", "uses")}
+        gone = [pk for ref, (pk, _) in stored.items() if ref not in wanted]
+        if gone:
+            Citation.objects.filter(pk__in=gone).delete()
+        recounted = [
+            Citation(pk=pk, uses=wanted[ref])
+            for ref, (pk, uses) in stored.items()
+            if ref in wanted and uses != wanted[ref]
+        ]
+        if recounted:
+            Citation.objects.bulk_update(recounted, ["uses"])
+        new = [Citation(article=self, reference_id=ref, uses=uses) for ref, uses in wanted.items() if ref not in stored]
+        if new:
+            Citation.objects.bulk_create(new)
 
     def render_content(self, library=None):
         """Render the saved article again and store it; returns the problems found, as text."""
@@ -293,16 +357,6 @@ class Article(models.Model):
             authors=[a.practitioner.slug for a in self.authorships.all()],
         )
 
-
-# What Article.render derives from the text, stored by Article.store_rendering.
-RENDERED_FIELDS = (
-    "intro_html",
-    "references_html",
-    "further_reading_html",
-    "search_document",
-    "reading_minutes",
-    "citation_pins",
-)
 
 # The article's own fields that an article file (articles.importing) also carries.
 CONTENT_FIELDS = ("title", "slug", "subtitle", "summary", "intro", "status", "published_at")
@@ -352,13 +406,15 @@ def unique_anchor(heading, taken):
     return anchor
 
 
-class KeyPoint(models.Model):
+class KeyPoint(RemembersStored, models.Model):
     """One line of the "This page explains" list."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300, help_text="One line; Markdown emphasis and citations work.")
     text_html = models.TextField(blank=True, editable=False)
+
+    stored_fields = ("text_html",)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -367,7 +423,7 @@ class KeyPoint(models.Model):
         return self.text
 
 
-class Section(models.Model):
+class Section(RemembersStored, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
     heading = models.CharField(max_length=200)
@@ -378,6 +434,8 @@ class Section(models.Model):
     )
     body_html = models.TextField(blank=True, editable=False)
     anchor = models.SlugField(max_length=220, blank=True, editable=False)
+
+    stored_fields = ("anchor", "body_html")
 
     class Meta:
         ordering = ["position", "pk"]
