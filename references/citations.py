@@ -32,8 +32,8 @@ def normalise_names(names):
 
 def _normalise(names):
     names = unicodedata.normalize("NFKD", names.translate(FOLD))
-    if not names.isascii():  # no combining characters in ASCII
-        names = "".join(char for char in names if not unicodedata.combining(char))
+    if not names.isascii():  # no combining characters in ASCII; each other character is looked at once
+        names = names.translate({ord(char): None for char in set(names) if unicodedata.combining(char)})
     names = re.sub(r"\s*&\s*", " and ", names.casefold())
     names = re.sub(r"[.,]", " ", names)
     return " ".join(names.split())
