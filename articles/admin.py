@@ -1,4 +1,5 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -34,9 +35,44 @@ reversion.register(ArticleAuthor)
 reversion.register(Article, follow=["key_points", "sections", "authorships"], exclude=["edit_version", *PAGE_FIELDS])
 
 
+class _LoadedRowChoiceField(forms.ModelChoiceField):
+    """A row's hidden id, read from the rows its formset already loaded: no query per row.
+
+    An id that is not one of them is looked up as Django does (and refused the same way).
+    """
+
+    def __init__(self, formset, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formset = formset
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            try:
+                row = self.formset._existing_object(self.formset._get_to_python(self.formset._pk_field)(value))
+            except ValidationError:
+                row = None
+            if row is not None:
+                return row
+        return super().to_python(value)
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """An inline formset that validates its rows' ids against the rows it loaded once."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[name] = _LoadedRowChoiceField(
+                self, field.queryset, initial=field.initial, required=False, widget=field.widget
+            )
+
+
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
     form = KeyPointForm
+    formset = RowsFormSet
     extra = 0
     fields = ["position", "text"]
     verbose_name = "key point (“This page explains”)"
@@ -46,12 +82,13 @@ class KeyPointInline(admin.TabularInline):
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = RowsFormSet
     extra = 0
     fields = ["position", "heading", "body"]
     formfield_overrides = {Section._meta.get_field("body").__class__: {"widget": AdminMarkdownxWidget}}
 
 
-class AuthorFormSet(BaseInlineFormSet):
+class AuthorFormSet(RowsFormSet):
     def clean(self):
         super().clean()
         authors = [f for f in self.forms if f.cleaned_data.get("practitioner") and not f.cleaned_data.get("DELETE")]

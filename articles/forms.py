@@ -7,8 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from reversion.models import Version
 
-from references.citations import Library
-
 from .images import upload_problem
 from .models import Article, KeyPoint, Section
 
@@ -77,7 +75,8 @@ class ArticleForm(forms.ModelForm):
 
         The rows come from the formsets ArticleAdmin hangs on the instance (`content_formsets`),
         or from the database when the form is used on its own. Every problem goes to the field
-        it was found in. The library is loaded once, here, for validation and save alike.
+        it was found in. The library is loaded once, here, for validation and save alike: only the
+        works the text can cite (see Article.library_for), unless a citation needs the whole of it.
         """
         formsets = getattr(self.instance, "content_formsets", None)
         if formsets is None:
@@ -86,10 +85,11 @@ class ArticleForm(forms.ModelForm):
             sections = [(None, row) for row in self.instance.sections.all()] if saved else []
         else:
             key_points, sections = (_rows(formsets.get(model)) for model in (KeyPoint, Section))
-        library = Library.load()
-        further_reading = [library.by_pk[ref.pk] for ref in self.cleaned_data.get("further_reading") or []]
-        document = self.instance.render(library, [row for _, row in key_points], [row for _, row in sections],
-                                        further_reading)  # fmt: skip
+        key_points_rows, section_rows = [row for _, row in key_points], [row for _, row in sections]
+        further_pks = [ref.pk for ref in self.cleaned_data.get("further_reading") or []]
+        library = self.instance.library_for(key_points_rows, section_rows, further_pks)
+        further_reading = [library.by_pk[pk] for pk in further_pks]
+        document = self.instance.render(library, key_points_rows, section_rows, further_reading)
         targets = [
             (self, "intro"),
             *((form, "text") for form, _ in key_points),
@@ -104,7 +104,7 @@ class ArticleForm(forms.ModelForm):
                 form.add_error(name, message)
             else:
                 form.add_error(None, message)
-        self.rendering = (document, [row for _, row in key_points], [row for _, row in sections])
+        self.rendering = (document, key_points_rows, section_rows)
         self.instance.rendered_by_form = True  # its further reading is saved next: no need to render again
 
     def clean_status(self):

@@ -23,7 +23,7 @@ from markdownx.models import MarkdownxField
 
 import pagecache
 from content import markup, pipeline
-from references.citations import Library
+from references.citations import CitedLibrary
 from references.models import Contributor, Reference
 
 from .images import ServerChosenName, responsive_images
@@ -32,6 +32,51 @@ WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a ph
 
 # Ids the article template uses itself; section anchors must not take them.
 RESERVED_ANCHORS = {"main", "content", "toc", "key-points", "references", "further-reading", "article-nav", "top"}
+
+
+# What Article.render derives from the text, stored by Article.store_rendering.
+RENDERED_FIELDS = (
+    "intro_html",
+    "references_html",
+    "further_reading_html",
+    "search_document",
+    "reading_minutes",
+    "citation_pins",
+)
+
+
+class RemembersStored:
+    """Remembers what the database holds of `stored_fields`, as last loaded or saved, so that
+    `store_rendering` writes only what a rendering changed. Unknown (None) after a partial load,
+    a partial save or a refresh: then the next store writes."""
+
+    stored_fields = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        loaded = all(name in field_names for name in cls.stored_fields)
+        row._stored = row._current_stored() if loaded else None
+        return row
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        whole = not args and kwargs.get("update_fields") is None
+        self._stored = self._current_stored() if whole else None
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored = None
+
+    def _current_stored(self):
+        return {name: getattr(self, name) for name in self.stored_fields}
+
+    def stored_changed(self):
+        """True if the database may hold other values than the instance; remembers them as stored."""
+        current = self._current_stored()
+        changed = getattr(self, "_stored", None) != current
+        self._stored = current
+        return changed
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -75,7 +120,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(RemembersStored, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"  # "scheduled" while its publication time is in the future
@@ -158,6 +203,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    stored_fields = RENDERED_FIELDS
     shown_on_pages = True  # pagecache: pages record the articles they show
 
     class Meta:
@@ -277,6 +323,12 @@ class Article(models.Model):
             *(pipeline.Source(s.body, f"the section “{s.heading}”") for s in sections),
         ]
 
+    def library_for(self, key_points, sections, further_reading_pks=()):
+        """The works these rows' text can cite, its pinned works and `further_reading_pks`, loaded in a
+        fixed number of queries: a CitedLibrary, which loads the rest only if a citation needs it."""
+        texts = [source.text or "" for source in self.content_sources(key_points, sections)]
+        return CitedLibrary(texts, pks=[*further_reading_pks, *(self.citation_pins or {}).values()])
+
     def render(self, library, key_points, sections, further_reading):
         """Render the article into its derived fields, in memory, and return the pipeline's Document.
 
@@ -314,25 +366,42 @@ class Article(models.Model):
         self.citation_pins = document.pins
         return document
 
-    @transaction.atomic
     def store_rendering(self, document, key_points, sections):
-        """Write what `render` derived: the article's HTML fields, its rows' HTML, its citations, then its page."""
-        Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
-        KeyPoint.objects.bulk_update(key_points, ["text_html"])
-        Section.objects.bulk_update(sections, ["anchor", "body_html"])
-        was_cited = set(self.citations.values_list("reference_id", flat=True))
-        self.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(article=self, reference=reference, uses=document.uses[reference.pk])
-            for reference in document.cited
-        )
-        # update() and bulk_create() send no signals: say what changed (pagecache).
-        now_cited = {reference.pk for reference in document.cited}
-        changed = {f"{Reference._meta.db_table}:{pk}" for pk in was_cited ^ now_cited}
-        if changed and self.page_cache_listed:
-            changed.add(pagecache.table_tag(Citation))  # the related articles and the public references
-        pagecache.invalidate(pagecache.tag_for(self), *changed)
+        """Write what `render` derived: the article's HTML fields, its rows' HTML, and its citations.
+
+        Only what the database does not hold already: the admin has just saved the article and
+        its edited rows with their new HTML, and a save that cites the same works keeps its rows.
+        """
+        with transaction.atomic(savepoint=False):
+            if self.stored_changed():
+                Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in RENDERED_FIELDS})
+            KeyPoint.objects.bulk_update([p for p in key_points if p.stored_changed()], ["text_html"])
+            Section.objects.bulk_update([s for s in sections if s.stored_changed()], ["anchor", "body_html"])
+            changed_works = self._store_citations(document)
+        # update() and bulk_*() send no signals: say what changed (pagecache). store_page refreshes the article.
+        tags = {f"{Reference._meta.db_table}:{pk}" for pk in changed_works}
+        if tags and self.page_cache_listed:
+            tags.add(pagecache.table_tag(Citation))  # the related articles and the public references
+        pagecache.invalidate(*tags)
         self.store_page()
+
+    def _store_citations(self, document):
+        wanted = {reference.pk: document.uses[reference.pk] for reference in document.cited}
+        stored = {ref: (pk, uses) for pk, ref, uses in self.citations.values_list("pk", "reference_id", "uses")}
+        gone = [pk for ref, (pk, _) in stored.items() if ref not in wanted]
+        if gone:
+            Citation.objects.filter(pk__in=gone).delete()
+        recounted = [
+            Citation(pk=pk, uses=wanted[ref])
+            for ref, (pk, uses) in stored.items()
+            if ref in wanted and uses != wanted[ref]
+        ]
+        if recounted:
+            Citation.objects.bulk_update(recounted, ["uses"])
+        new = [Citation(article=self, reference_id=ref, uses=uses) for ref, uses in wanted.items() if ref not in stored]
+        if new:
+            Citation.objects.bulk_create(new)
+        return {ref for ref in stored if ref not in wanted} | {ref for ref in wanted if ref not in stored}
 
     def store_page(self):
         """Render the page's stored parts from the saved article and its rows, and store them.
@@ -359,7 +428,9 @@ class Article(models.Model):
         """Render the saved article again and store it; returns the problems found, as text."""
         key_points, sections = list(self.key_points.all()), list(self.sections.all())
         further_reading = list(self.further_reading.with_contributors())
-        document = self.render(library or Library.load(), key_points, sections, further_reading)
+        if library is None:
+            library = self.library_for(key_points, sections, [ref.pk for ref in further_reading])
+        document = self.render(library, key_points, sections, further_reading)
         self.store_rendering(document, key_points, sections)
         return [str(problem) for problem in document.problems]
 
@@ -373,16 +444,6 @@ class Article(models.Model):
             authors=[a.practitioner.slug for a in self.authorships.all()],
         )
 
-
-# What Article.render derives from the text, stored by Article.store_rendering.
-RENDERED_FIELDS = (
-    "intro_html",
-    "references_html",
-    "further_reading_html",
-    "search_document",
-    "reading_minutes",
-    "citation_pins",
-)
 
 # What Article.store_page renders from the saved article: derived, left out of revisions.
 PAGE_FIELDS = ("page_html", "page_head_html", "page_version")
@@ -451,7 +512,7 @@ def unique_anchor(heading, taken):
     return anchor
 
 
-class KeyPoint(models.Model):
+class KeyPoint(RemembersStored, models.Model):
     """One line of the "This page explains" list."""
 
     shown_with = ("article",)  # pagecache: shown only as part of these
@@ -461,6 +522,8 @@ class KeyPoint(models.Model):
     text = models.CharField(max_length=300, help_text="One line; Markdown emphasis and citations work.")
     text_html = models.TextField(blank=True, editable=False)
 
+    stored_fields = ("text_html",)
+
     class Meta:
         ordering = ["position", "pk"]
 
@@ -468,7 +531,7 @@ class KeyPoint(models.Model):
         return self.text
 
 
-class Section(models.Model):
+class Section(RemembersStored, models.Model):
     shown_with = ("article",)  # pagecache: shown only as part of these
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
@@ -480,6 +543,8 @@ class Section(models.Model):
     )
     body_html = models.TextField(blank=True, editable=False)
     anchor = models.SlugField(max_length=220, blank=True, editable=False)
+
+    stored_fields = ("anchor", "body_html")
 
     class Meta:
         ordering = ["position", "pk"]

@@ -7,9 +7,15 @@ library they can mean, and what was probably meant when they mean none.
 """
 
 import difflib
+import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+
+from . import harvard
 
 # Apostrophes as word processors type them, and letters that no accent-stripping turns into ASCII.
 FOLD = str.maketrans(
@@ -18,10 +24,16 @@ FOLD = str.maketrans(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_names(names):
     """The form names are compared in: no accents, case, commas or full stops; '&' is 'and'."""
+    return _normalise(names)
+
+
+def _normalise(names):
     names = unicodedata.normalize("NFKD", names.translate(FOLD))
-    names = "".join(char for char in names if not unicodedata.combining(char))
+    if not names.isascii():  # no combining characters in ASCII; each other character is looked at once
+        names = names.translate({ord(char): None for char in set(names) if unicodedata.combining(char)})
     names = re.sub(r"\s*&\s*", " and ", names.casefold())
     names = re.sub(r"[.,]", " ", names)
     return " ".join(names.split())
@@ -91,3 +103,120 @@ class Library:
     @staticmethod
     def _label(ref):
         return f"{ref.citation_label}, {ref.year_label}"
+
+
+# What a first pass over the text finds: every year and key it could cite, every word it could name.
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+NO_DATE_IN_TEXT = re.compile(r"n\.\s?d|no\s+date", re.IGNORECASE)
+KEY_IN_TEXT = re.compile(r"@([A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)")
+WORD = re.compile(r"\w+")
+
+
+def words(names):
+    """The words of names in normalised form: 'van der worp and de vos' -> {'van', 'der', ...}."""
+    return set(WORD.findall(normalise_names(names)))
+
+
+def text_words(text):
+    """The words of a whole text in the same form (not cached: texts are long and seldom repeat)."""
+    return set(WORD.findall(_normalise(text)))
+
+
+class _Scoped(Mapping):
+    """A dict of the works loaded for a text, for the lookups that text can make (`scope`);
+    any other lookup is answered by the whole library, loaded then."""
+
+    def __init__(self, loaded, scope, whole):
+        self.loaded, self.scope, self.whole = loaded, scope, whole
+
+    def __getitem__(self, name):
+        if name in self.scope:
+            return self.loaded[name]
+        return self.whole()[name]
+
+    def __contains__(self, name):
+        return name in self.loaded if name in self.scope else name in self.whole()
+
+    def __iter__(self):
+        return iter(self.whole())
+
+    def __len__(self):
+        return len(self.whole())
+
+
+class CitedLibrary(Library):
+    """The works some Markdown can cite, loaded in a fixed number of queries however big the library is.
+
+    A first pass over the text finds every year, `@key` and word it holds. Loaded are: the works
+    with one of those keys, the works in `pks` (pins, further reading), and every work of one of
+    those years (or of no date) that has a name form made only of the text's words. A citation
+    is a slice of the text, so whatever it can name is loaded, and `find` answers as the whole
+    library would. Any lookup outside what was loaded (a name or year the text does not hold, a
+    key or pk not asked for) and every "did you mean" suggestion goes to the whole library,
+    loaded once, then: a misspelt citation costs the full load, a correct one never does.
+    """
+
+    def __init__(self, texts, pks=()):
+        text = "\n".join(texts)
+        self.years = {int(year) for year in YEAR_IN_TEXT.findall(text)}
+        if NO_DATE_IN_TEXT.search(text):
+            self.years.add(None)
+        self.words = text_words(text)
+        keys = set(KEY_IN_TEXT.findall(text))
+        pks = {pk for pk in pks if isinstance(pk, int)}
+        self._whole = None
+        super().__init__(self._load(keys, pks | self._named()))
+        # A key or pk names one row: whatever was loaded is answered here, as is what was asked for.
+        self.by_key = _Scoped(self.by_key, keys | self.by_key.keys(), lambda: self.whole.by_key)
+        self.by_pk = _Scoped(self.by_pk, pks | self.by_pk.keys() | {None}, lambda: self.whole.by_pk)
+
+    def _named(self):
+        """The pks of the works of the text's years whose first name (or title, for a work without
+        people) is made of the text's words: every name form of a work starts with its first name,
+        so these hold every work a citation in the text can name (and a few more, which is harmless)."""
+        from .models import Contributor, Reference
+
+        if not self.years:
+            return set()
+        in_years = Q(year__in=[year for year in self.years if year is not None])
+        if None in self.years:
+            in_years |= Q(year__isnull=True)
+        first = (
+            Contributor.objects.filter(reference=OuterRef("pk"))
+            .order_by(Case(When(role=Contributor.Role.AUTHOR, then=0), default=1), "position", "pk")
+            .annotate(family=Case(When(organisation="", then=F("surname")), default=F("organisation")))
+            .values("family")[:1]
+        )  # (authors or editors)[0].family
+        works = Reference.objects.filter(in_years).annotate(first_family=Subquery(first)).order_by()
+        named = set()
+        for pk, title, family in works.values_list("pk", "title", "first_family"):
+            if words(family if family is not None else harvard.plain(title)) <= self.words:
+                named.add(pk)
+        return named
+
+    def _load(self, keys, pks):
+        from .models import Reference
+
+        if not keys and not pks:
+            return []
+        return list(Reference.objects.with_contributors().filter(Q(key__in=keys) | Q(pk__in=pks)))
+
+    @property
+    def whole(self):
+        if self._whole is None:
+            self._whole = Library.load()
+        return self._whole
+
+    def _in_scope(self, names, year):
+        return year in self.years and set(WORD.findall(normalise_names(names))) <= self.words
+
+    def find(self, names, year):
+        if self._in_scope(names, year):
+            return super().find(names, year)
+        return self.whole.find(names, year)
+
+    def suggest(self, names, year):
+        return self.whole.suggest(names, year)
+
+    def suggest_key(self, key):
+        return self.whole.suggest_key(key)

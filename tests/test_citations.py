@@ -261,3 +261,33 @@ def test_renaming_a_key_keeps_key_citations_linked(client, library, django_captu
         Reference.objects.get(key="neumann2017kinesiology").save()
     soup = page_of(client, article)
     assert soup.select_one(".article-section a.citation")["href"] == "#ref-neumann2017kinesiology"
+
+
+def test_a_misspelt_citation_gets_its_suggestion_when_only_the_cited_works_were_loaded(library):
+    """The save loads the works the text can name; a miss loads the whole library for "did you mean"."""
+    from content import pipeline
+    from references.citations import CitedLibrary
+
+    text = "Walking (Neuman, 2017), tendons (Kjær et al., 2009) and [@moore2032]; Standring (2021) agrees."
+    cited = CitedLibrary([text])
+    assert {ref.key for ref in cited.references} == {"kjaer2009", "standring2021"}  # not Neumann: not named
+    document = pipeline.render([pipeline.Source(text, "the intro")], cited)
+    assert [str(problem) for problem in document.problems] == [
+        "The citation “(Neuman, 2017)” in the intro matches no reference: did you mean Neumann, 2017?",
+        "Unknown reference key “@moore2032” in the intro: did you mean @moore2023?",
+    ]
+    assert [ref.key for ref in document.cited] == ["kjaer2009", "standring2021"]  # "Kjær" is cited as "Kjaer"
+
+
+def test_works_the_text_names_are_found_as_in_the_whole_library(library):
+    from references.citations import CitedLibrary, Library
+
+    make_reference(key="neumann2017b", authors=("Neumann",), year=2017, title="Another")
+    make_reference(key="neumann2016", authors=("Neumann",), year=2016)
+    text = "(Neumann, 2017a); Moore, Dalley and Agur (2023); (Kjaer et al 2009)"
+    cited, whole = CitedLibrary([text]), Library.load()
+    for names, year in [("Neumann", 2017), ("Moore, Dalley and Agur", 2023), ("Kjaer et al", 2009), ("Moore", 2023)]:
+        assert cited.find(names, year) == whole.find(names, year)
+    assert cited._whole is None  # all of these were in the text: answered by the works loaded
+    assert cited.find("Neumann", 2016) == whole.find("Neumann", 2016)  # a year the text does not hold
+    assert cited._whole is not None

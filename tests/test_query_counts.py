@@ -7,6 +7,7 @@ Featured images and photos are real files: they cost file reads, never SQL.
 """
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -150,3 +151,72 @@ def test_every_public_page_runs_as_many_queries_for_a_large_site_as_for_a_small_
     assert len(client.get(urls["reference"]).context["articles"]) == 30
     assert client.get(urls["search"]).context["result_count"] == 30
     assert len(client.get(urls["home"] + "?page=2").context["page_obj"].object_list) == 10
+
+
+# --- The admin's save of an article ---------------------------------------------------------------------------------
+
+
+def change_form_data(html):
+    """What a browser posts from the admin's change form, with its own values."""
+    form = BeautifulSoup(html, "html.parser").find("form", id="article_form")
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or "__prefix__" in name or field.has_attr("disabled"):
+            continue
+        if field.name == "input":
+            kind = field.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                continue
+            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
+                continue
+            data.setdefault(name, []).append(field.get("value", "on" if kind in ("checkbox", "radio") else ""))
+        elif field.name == "textarea":
+            data.setdefault(name, []).append(field.text.removeprefix("\r\n").removeprefix("\n"))
+        else:
+            for option in field.find_all("option", selected=True):
+                data.setdefault(name, []).append(option.get("value", option.text))
+    return {**data, "_save": ["Save"]}
+
+
+def test_an_admin_save_runs_as_many_queries_with_a_large_library_as_with_a_small_one(admin_client, monkeypatch):
+    """Only the works the text can cite are loaded: a library of 3 or of 50 more works costs the same."""
+    from references.citations import Library
+
+    loads = []
+    load = Library.load.__func__
+    monkeypatch.setattr(Library, "load", classmethod(lambda cls: loads.append(1) or load(cls)))
+    make_reference(key="neumann2017", authors=("Neumann",), year=2017)
+    make_reference(key="moore2023", authors=("Moore", "Dalley", "Agur"), year=2023)
+    riel_a = make_reference(key="riel-a", authors=("Riel",), year=2019, title="Arches")
+    make_reference(key="riel-b", authors=("Riel",), year=2019, title="Bones")
+    article = make_article(
+        intro="As (Neumann, 2017) shows.",
+        key_points=["Walking [@moore2023]"],
+        sections=[("Feet", "Arches (Riel, 2019a) and bones (Riel, 2019b); Moore, Dalley and Agur (2023).")],
+        authors=[make_practitioner()],
+    )
+    url = f"/admin/articles/article/{article.pk}/change/"
+
+    def save(number):
+        data = change_form_data(admin_client.get(url).content.decode())
+        data["sections-0-body"] = [data["sections-0-body"][0] + f" Edit {number}."]
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.post(url, data)
+        errors = BeautifulSoup(response.content, "html.parser").select(".errorlist, .errornote")
+        assert response.status_code == 302, [e.get_text(" ") for e in errors]
+        return len(captured.captured_queries)
+
+    save(0)  # the first save of a process fills Django's own caches (content types)
+    citations = sorted(article.citations.values_list("pk", "reference_id", "uses"))
+    small = save(1)
+    for number in range(50):  # the same names in other years, other names in the same years, and more
+        make_reference(authors=("Riel",), year=1990 + number % 29)  # 1990-2018: not 2019
+        make_reference(authors=(f"Other{number}",), year=2019)
+        make_reference(authors=("Neumann", f"Co{number}"), year=2017)
+    assert save(2) == small
+    assert not loads  # every citation resolved: the whole library was never loaded
+    assert sorted(article.citations.values_list("pk", "reference_id", "uses")) == citations  # the same rows, kept
+    page = BeautifulSoup(admin_client.get(article.get_absolute_url()).content, "html.parser")
+    entries = [" ".join(entry.get_text().split()) for entry in page.select(".reference-entry")]
+    assert [entry for entry in entries if entry.startswith("Riel")][0].startswith(f"Riel, A. (2019a) ‘{riel_a.title}")
