@@ -210,6 +210,7 @@ def versions():
         "machine": f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}",
         "nginx": first_line(["nginx", "-v"]).removeprefix("nginx version: nginx/"),
         "wrk": first_line(["wrk", "-v"]).split(" [")[0],
+        "Redis": next((w[2:] for w in first_line(["redis-server", "--version"]).split() if w.startswith("v=")), "?"),
         "Python": platform.python_version(),
     }
 
@@ -289,7 +290,7 @@ def report(args):
         "",
         f"`make bench`, {meta['date']}, commit {meta['commit']}. {versions()['machine']}.",
         f"gunicorn {meta['gunicorn']} with 2 sync workers, Django {meta['django']}, Python {versions()['Python']}, "
-        f"PostgreSQL {meta['postgres']}, nginx {versions()['nginx']}, {versions()['wrk']} "
+        f"PostgreSQL {meta['postgres']}, Redis {versions()['Redis']}, nginx {versions()['nginx']}, {versions()['wrk']} "
         f"(`wrk {' '.join(WRK)} -d{DURATION}s` after a {WARMUP} s warm-up on 2 connections, on the same machine; "
         "each run starts once the servers are idle).",
         f"Site: {meta['site']}.",
