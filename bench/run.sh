@@ -126,7 +126,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 redis_pid=$(cat "$work/redis/redis.pid")
-REDIS_URL="redis://127.0.0.1:$redis_port/0"
+redis_url="redis://127.0.0.1:$redis_port/0"
 
 # The site's settings, from the environment as in production (README, "Configuration"); plain HTTP on
 # 127.0.0.1, so no redirect to https (NOTES.md: otherwise wrk measures 301s).
@@ -168,7 +168,7 @@ step "Generating the large site"
 
 # The page cache on (PAGE_CACHE unset), in Redis as in production; and once in the file cache.
 cached_port=$(free_port)
-start_gunicorn gunicorn-page-cache-default "$cached_port" -u PAGE_CACHE REDIS_URL="$REDIS_URL"
+start_gunicorn gunicorn-page-cache-default "$cached_port" -u PAGE_CACHE REDIS_URL="$redis_url"
 cached_pid=$gunicorn_pid
 cached="http://127.0.0.1:$cached_port"
 file_cached_port=$(free_port)
@@ -218,7 +218,7 @@ template_pid=$gunicorn_pid
 step "SQL queries per page, in-process"
 pages=("$ARTICLE" / "$TOPIC" /feeds/atom/ "/search/?q=tendon")
 PAGE_CACHE=0 "$PY" bench/inprocess.py queries "$work/results/queries-cache-off.json" "${pages[@]}"
-env -u PAGE_CACHE REDIS_URL="$REDIS_URL" "$PY" bench/inprocess.py queries \
+env -u PAGE_CACHE REDIS_URL="$redis_url" "$PY" bench/inprocess.py queries \
   "$work/results/queries-cache-default.json" "${pages[@]}"
 env -u PAGE_CACHE "$PY" bench/inprocess.py queries "$work/results/queries-cache-file.json" "$ARTICLE"
 
@@ -254,7 +254,7 @@ for page in "home page|/" "topic page (Gait)|$TOPIC" "Atom feed|/feeds/atom/" "s
 done
 
 step "One admin save of the gait article, in-process"
-env -u PAGE_CACHE REDIS_URL="$REDIS_URL" "$PY" bench/inprocess.py admin-save "$work/results/admin-save.json" \
+env -u PAGE_CACHE REDIS_URL="$redis_url" "$PY" bench/inprocess.py admin-save "$work/results/admin-save.json" \
   "${ARTICLE:10:-1}"
 
 step "Results"
