@@ -228,7 +228,8 @@ step "Load: wrk against each server"
 "$PY" bench/load.py run "$work/results/row-02.json" --name "Django: the same page from a template, no database" \
   --url "http://127.0.0.1:$template_port$ARTICLE" --pid "$template_pid" --page-cache "–" --key template-only
 # The article: page cache off, on (Redis), on (file cache), and through nginx's micro-cache. Redis's CPU
-# counts with the server's; nginx's and gunicorn's (and Redis's) both for the micro-cache.
+# counts with the server's; nginx's and gunicorn's (and Redis's) both for the micro-cache. No SQL query
+# count for that one: most of its requests never reach Django.
 "$PY" bench/load.py run "$work/results/row-04.json" --name "article (gait)" --url "$uncached$ARTICLE" \
   --pid "$uncached_pid" --db-pid "$pg_pid" --page-cache 0 --queries "$work/results/queries-cache-off.json" \
   --key article-off
@@ -240,8 +241,7 @@ step "Load: wrk against each server"
   --queries "$work/results/queries-cache-file.json" --key article-cached-file
 "$PY" bench/load.py run "$work/results/row-07.json" \
   --name "article (gait) through nginx's micro-cache (deploy/nginx.conf)" --url "$micro$ARTICLE" \
-  --pid "$micro_pid" "$cached_pid" "$redis_pid" --db-pid "$pg_pid" --page-cache unset \
-  --queries "$work/results/queries-cache-default.json" --key micro-cache
+  --pid "$micro_pid" "$cached_pid" "$redis_pid" --db-pid "$pg_pid" --page-cache unset --key micro-cache
 n=8
 for page in "home page|/" "topic page (Gait)|$TOPIC" "Atom feed|/feeds/atom/" "search “tendon”|/search/?q=tendon"; do
   name=${page%%|*} path=${page#*|}
