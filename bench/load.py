@@ -194,7 +194,9 @@ def ratio(value, base):
     if value is None or not base or math.isnan(value) or not value:
         return "–"
     factor = value / base
-    return f"{factor:,.0f}×" if factor >= 10 else f"{factor:.1f}×" if factor >= 1 else f"1/{1 / factor:,.0f}"
+    if factor >= 1:
+        return f"{factor:,.0f}×" if factor >= 10 else f"{factor:.1f}×"
+    return f"1/{1 / factor:,.0f}" if factor <= 0.1 else f"1/{1 / factor:.1f}"  # not "1/1" for 0.7
 
 
 def versions():
