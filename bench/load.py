@@ -1,16 +1,19 @@
 """Drive one server with wrk and measure what each request costs it; then write the results table.
 
-    load.py run OUT.json --name NAME --url URL --pid PID [--db-pid PID] [--queries FILE] [--page-cache VALUE]
+    load.py run OUT.json --name NAME --url URL --pid PID [PID...] [--db-pid PID] [--queries FILE]
+                [--page-cache VALUE] [--key KEY]
     load.py report DIR OUT.md
 
 `run` checks that URL answers 200 (no redirect followed), warms the server up, then runs wrk for a
-fixed time and reads, from /proc, the CPU time the server used meanwhile: the process PID (gunicorn's
-or nginx's master) and its children (the workers), and, with --db-pid, PostgreSQL's postmaster and
+fixed time and reads, from /proc, the CPU time the server used meanwhile: each process PID (gunicorn's
+or nginx's master, Redis; several when several serve the page, e.g. nginx's micro-cache in front of
+gunicorn) and its children (the workers), and, with --db-pid, PostgreSQL's postmaster and
 its backends. Children that exit are counted too (their parent's cutime/cstime). The CPU time of a
 request is that total divided by the requests wrk completed. --queries names the JSON file of
-`inprocess.py queries` that holds this URL's query count.
+`inprocess.py queries` that holds this URL's query count. --key names the row for the targets.
 
-`report` turns every DIR/row-*.json (and DIR/*.json of the other measurements) into the Markdown table.
+`report` turns every DIR/row-*.json (and DIR/*.json of the other measurements) into the Markdown table,
+followed by issue 9's targets and whether this run met them.
 """
 
 import argparse
@@ -101,6 +104,16 @@ def wrk(url, seconds, connections=WRK):
     return json.loads(match.group(1))
 
 
+def servers_cpu(pids):
+    """CPU seconds of several processes and their children, and all the children's pids."""
+    total, children = 0.0, set()
+    for pid in pids:
+        seconds, theirs = tree_cpu(pid)
+        total += seconds
+        children |= theirs
+    return total, children
+
+
 def wait_until_idle(*pids, limit=120):
     """Until the server has finished the requests still queued when wrk stopped (wrk does not wait for them).
 
@@ -122,15 +135,15 @@ def run(args):
     # Workers import lazily and fill their caches on their first requests: two connections warm both of
     # them up, and leave at most two requests to finish afterwards.
     wrk(args.url, WARMUP, connections=["-t1", "-c2"])
-    wait_until_idle(args.pid, args.db_pid)
-    server_before, workers_before = tree_cpu(args.pid)
+    wait_until_idle(*args.pid, args.db_pid)
+    server_before, workers_before = servers_cpu(args.pid)
     db_before = tree_cpu(args.db_pid)[0] if args.db_pid else 0.0
     machine_before, wrk_before = busy_seconds(), children_cpu()
     result = wrk(args.url, DURATION)
     machine_after, wrk_after = busy_seconds(), children_cpu()
-    server_after, workers_after = tree_cpu(args.pid)
+    server_after, workers_after = servers_cpu(args.pid)
     db_after = tree_cpu(args.db_pid)[0] if args.db_pid else 0.0
-    wait_until_idle(args.pid, args.db_pid)
+    wait_until_idle(*args.pid, args.db_pid)
     # What the rest of the machine used meanwhile: busy time less the server's, PostgreSQL's and wrk's.
     others = (machine_after - machine_before) - (server_after - server_before) - (db_after - db_before)
     others -= wrk_after - wrk_before
@@ -138,6 +151,7 @@ def run(args):
     per_request = requests or float("nan")  # none completed in time: the row says so, the run goes on
     row = {
         "name": args.name,
+        "key": args.key,
         "url": args.url,
         "page_cache": args.page_cache,
         "requests": requests,
@@ -180,7 +194,9 @@ def ratio(value, base):
     if value is None or not base or math.isnan(value) or not value:
         return "–"
     factor = value / base
-    return f"{factor:,.0f}×" if factor >= 10 else f"{factor:.1f}×" if factor >= 1 else f"1/{1 / factor:,.0f}"
+    if factor >= 1:
+        return f"{factor:,.0f}×" if factor >= 10 else f"{factor:.1f}×"
+    return f"1/{1 / factor:,.0f}" if factor <= 0.1 else f"1/{1 / factor:.1f}"  # not "1/1" for 0.7
 
 
 def versions():
@@ -196,15 +212,79 @@ def versions():
         "machine": f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}",
         "nginx": first_line(["nginx", "-v"]).removeprefix("nginx version: nginx/"),
         "wrk": first_line(["wrk", "-v"]).split(" [")[0],
+        "Redis": next((w[2:] for w in first_line(["redis-server", "--version"]).split() if w.startswith("v=")), "?"),
         "Python": platform.python_version(),
     }
+
+
+# What --key names, for the targets (issue 9) in the report.
+TARGET_ROWS = (
+    "nginx-static",
+    "template-only",
+    "article-off-demo",
+    "article-off",
+    "article-cached",
+    "article-cached-file",
+    "micro-cache",
+)
+
+
+def targets(rows, article, save):
+    """Issue 9's targets, each with whether this run met it and the figures it was judged on."""
+    by_key = {row["key"]: row for row in rows if row.get("key")}
+    lines = []
+
+    def judge(target, ok, measured):
+        if ok is None:
+            lines.append(f"- {target}: not measured in this run.")
+        else:
+            lines.append(f"- {target}: {'met' if ok else '**not met**'} ({measured}).")
+
+    for key, site in (("article-off-demo", "demo site, 3 articles"), ("article-off", "large site")):
+        row = by_key.get(key)
+        target = f"Article, page cache off ({site}): at most 3.4 ms server CPU per request and at most 5 SQL queries"
+        if row is None:
+            judge(target, None, "")
+            continue
+        queries = row["queries"]
+        ok = row["cpu_ms"] <= 3.4 and queries is not None and queries <= 5  # NaN CPU: not met
+        judge(target, ok, f"{number(row['cpu_ms'])} ms, {'–' if queries is None else queries} queries")
+    template = by_key.get("template-only")
+    for key, cache in (("article-cached", "Redis"), ("article-cached-file", "file cache")):
+        row = by_key.get(key)
+        target = f"Article, cached ({cache}): at least the template-only Django row's req/s"
+        if row is None or template is None:
+            judge(target, None, "")
+            continue
+        judge(target, row["rps"] >= template["rps"], f"{number(row['rps'])} against {number(template['rps'])} req/s")
+    nginx, micro = by_key.get("nginx-static"), by_key.get("micro-cache")
+    target = "Article through nginx's micro-cache: at least half nginx's static-file req/s"
+    if nginx is None or micro is None:
+        judge(target, None, "")
+    else:
+        judge(
+            target,
+            micro["rps"] >= nginx["rps"] / 2,
+            f"{number(micro['rps'])} against half of {number(nginx['rps'])} req/s",
+        )
+    judge(
+        "The article page: at most 30 KB of HTML and at most 8 KB gzip-compressed",
+        article["bytes"] <= 30_000 and article["gzip_bytes"] <= 8_000,
+        f"{article['bytes'] / 1000:.1f} KB, {article['gzip_bytes'] / 1000:.1f} KB gzip; KB = 1,000 bytes",
+    )
+    judge(
+        "One admin save of the gait article: under 150 ms of server time",
+        save["wall_ms_median"] < 150,
+        f"median {number(save['wall_ms_median'])} ms",
+    )
+    return lines
 
 
 def report(args):
     folder = Path(args.dir)
     rows = [json.loads(path.read_text()) for path in sorted(folder.glob("row-*.json"))]
     meta = json.loads((folder / "meta.json").read_text())
-    nginx = next(row for row in rows if row["name"].startswith("nginx"))
+    nginx = next(row for row in rows if row.get("key") == "nginx-static" or row["name"].startswith("nginx:"))
     article = json.loads((folder / "queries-cache-off.json").read_text())[meta["article"]]
     save = json.loads((folder / "admin-save.json").read_text())
     lines = [
@@ -212,7 +292,7 @@ def report(args):
         "",
         f"`make bench`, {meta['date']}, commit {meta['commit']}. {versions()['machine']}.",
         f"gunicorn {meta['gunicorn']} with 2 sync workers, Django {meta['django']}, Python {versions()['Python']}, "
-        f"PostgreSQL {meta['postgres']}, nginx {versions()['nginx']}, {versions()['wrk']} "
+        f"PostgreSQL {meta['postgres']}, Redis {versions()['Redis']}, nginx {versions()['nginx']}, {versions()['wrk']} "
         f"(`wrk {' '.join(WRK)} -d{DURATION}s` after a {WARMUP} s warm-up on 2 connections, on the same machine; "
         "each run starts once the servers are idle).",
         f"Site: {meta['site']}.",
@@ -230,6 +310,7 @@ def report(args):
             f"| {number(row['db_cpu_ms'])} | {'–' if row['queries'] is None else row['queries']} "
             f"| {number(row['alone_ms'])} | {row['other_cpu_share']:.0%} |"
         )
+    lines += ["", "**Targets** (issue 9; judged on this run's figures):", "", *targets(rows, article, save)]
     lines += [
         "",
         "One admin save of the gait article (its change form opened, one sentence of a section edited, "
@@ -245,14 +326,17 @@ def report(args):
         "How to read it: req/s is what wrk completed per second; p50/p99 are wrk's latency percentiles (16 "
         "connections queue for 2 workers, so they grow with the server's time per request); server CPU is the "
         "user+system time of gunicorn's (or nginx's) master and workers, read from /proc before and after the "
-        "run, divided by the requests; PostgreSQL CPU the same for the postmaster and its backends; SQL queries "
-        "are counted once per page in-process with CaptureQueriesContext against the same database (the second "
-        "of two requests); “one request alone” is the wall time of one more such request in-process, with no "
-        "other request running; “other processes' CPU” is the share of the machine's CPU time that processes "
-        "other than the server, PostgreSQL and wrk used during the run (0% on an idle machine). “× nginx” divides "
-        "each figure by nginx's (1/n: n times fewer). PAGE_CACHE=0 is the "
-        "page cache switched off; “unset” is the default, which caches once issue 9's page cache exists — "
-        "until then both rows measure the same uncached page.",
+        "run, divided by the requests (Redis's process counted in too for the rows that use it; nginx's and "
+        "gunicorn's together for the micro-cache row); PostgreSQL CPU the same for the postmaster and its "
+        "backends; SQL queries are counted once per page in-process with CaptureQueriesContext against the same "
+        "database (the second of two requests); “one request alone” is the wall time of one more such request "
+        "in-process, with no other request running; “other processes' CPU” is the share of the machine's CPU "
+        "time that processes other than the server, PostgreSQL and wrk used during the run (0% on an idle "
+        "machine). “× nginx” divides each figure by nginx's (1/n: n times fewer). PAGE_CACHE=0 is the page cache "
+        "switched off; “unset” is the default, which caches once issue 9's page cache exists — until then both "
+        "rows measure the same uncached page. The cached rows use Redis (REDIS_URL, as in production), except "
+        "the one marked “file cache”. The micro-cache row is nginx with the settings of "
+        "deploy/nginx-micro-cache.conf (1 s, only responses Django marks public) in front of the Redis one.",
     ]
     notes = []
     if meta["load"] > 0.5:
@@ -296,10 +380,11 @@ def main():
     one.add_argument("out")
     one.add_argument("--name", required=True)
     one.add_argument("--url", required=True)
-    one.add_argument("--pid", type=int, required=True)
+    one.add_argument("--pid", type=int, nargs="+", required=True, help="the server's processes (their children too)")
     one.add_argument("--db-pid", type=int)
     one.add_argument("--queries")
     one.add_argument("--page-cache", default="–")
+    one.add_argument("--key", help="what the row is, for the targets: " + ", ".join(TARGET_ROWS))
     table = commands.add_parser("report")
     table.add_argument("dir")
     table.add_argument("out")

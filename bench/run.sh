@@ -2,8 +2,11 @@
 # `make bench`: the site under gunicorn against nginx serving the same article as a static file.
 #
 # Everything runs on 127.0.0.1 in a temporary directory and is stopped and deleted at the end, also
-# on failure or Ctrl-C (trap): a throwaway PostgreSQL, three gunicorns (2 sync workers each: the site
-# with PAGE_CACHE=0, the site with it unset, bench/template_only.py), nginx. It measures, it does not test: `make test` never runs this.
+# on failure or Ctrl-C (trap): a throwaway PostgreSQL and Redis, four gunicorns (2 sync workers each:
+# the site with PAGE_CACHE=0, the site with it unset and REDIS_URL set as in production, the same with
+# no REDIS_URL (file cache), bench/template_only.py), two nginx (the article as a static file; the
+# micro-cache of deploy/nginx.conf in front of the Redis gunicorn, bench/nginx-micro-cache.conf).
+# It measures, it does not test: `make test` never runs this.
 # Results: bench/results.md (printed too). See the README's "Performance" section.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +20,7 @@ load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 
 step() { printf '\n== %s (%ss) ==\n' "$*" "$(($(date +%s) - started_at))"; }
 
-# What it needs: Debian's wrk and nginx, PostgreSQL's server binaries.
+# What it needs: Debian's wrk, nginx and redis-server, PostgreSQL's server binaries.
 find_pg_bin() {
   for dir in ${PG_BIN:-} /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -Vr); do
     if [ -x "$dir/initdb" ]; then echo "$dir"; return 0; fi
@@ -28,6 +31,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 find_pg_bin >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "make bench needs ${missing[*]}: install them (sudo apt-get install ${missing[*]}) or run it as root." >&2
@@ -36,20 +40,29 @@ if [ ${#missing[@]} -gt 0 ]; then
   step "Installing Debian's ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian's nginx package may start a system nginx on port 80: the benchmark starts its own.
-  if [[ " ${missing[*]} " == *" nginx "* ]]; then
-    service nginx stop >/dev/null 2>&1 || true
-  fi
+  # Debian's nginx and redis-server packages may start system servers (ports 80, 6379): the
+  # benchmark starts its own.
+  for service in nginx redis-server; do
+    if [[ " ${missing[*]} " == *" $service "* ]]; then
+      service "$service" stop >/dev/null 2>&1 || true
+    fi
+  done
 fi
 PG_BIN=$(find_pg_bin)
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# Django's RedisCache needs the redis package (requirements.txt; `make bench` installs it).
+if ! "$PY" -c 'import redis' 2>/dev/null; then
+  echo "The redis Python package is missing from $PY's environment: pip install -r requirements.txt" >&2
+  exit 1
+fi
 
 as_pg=()
 [ "$(id -u)" = 0 ] && as_pg=(runuser -u postgres --)
 
 work=$(mktemp -d /tmp/bodylab-bench.XXXXXX)
 chmod 755 "$work" # nginx's workers (user nobody) read the static page from here
-mkdir -p "$work/pg" "$work/results" "$work/site" "$work/static" "$work/media" "$work/nginx"
+mkdir -p "$work/pg" "$work/results" "$work/site" "$work/static" "$work/media" "$work/nginx" \
+  "$work/nginx-micro-cache" "$work/redis"
 chmod 700 "$work/pg"
 [ "$(id -u)" = 0 ] && chown postgres: "$work/pg"
 pids=()
@@ -65,9 +78,15 @@ cleanup() {
     kill -KILL "$pid" 2>/dev/null || true
   done
   "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  if [ -s "$work/redis/redis.pid" ]; then # it daemonized: not a child of this script
+    redis_pid=$(cat "$work/redis/redis.pid")
+    kill "$redis_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$redis_pid" 2>/dev/null || true
+  fi
   if [ "$status" != 0 ]; then
     echo "make bench failed (exit $status). Last lines of the server logs:" >&2
-    tail -n 20 "$work"/*.log "$work/pg/postgres.log" >&2 2>/dev/null || true
+    tail -n 20 "$work"/*.log "$work/pg/postgres.log" "$work/redis/redis.log" >&2 2>/dev/null || true
   fi
   rm -rf "$work"
   exit "$status"
@@ -97,13 +116,25 @@ pg_port=$(free_port)
   -c "CREATE ROLE bodylab LOGIN" -c "CREATE DATABASE bodylab OWNER bodylab" >/dev/null
 pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
 
+step "A throwaway Redis"
+# Nothing saved to disk (no RDB snapshots, no append-only file): a cache, as in production.
+redis_port=$(free_port)
+redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$work/redis" --save '' --appendonly no \
+  --daemonize yes --pidfile "$work/redis/redis.pid" --logfile "$work/redis/redis.log" --loglevel warning
+for _ in $(seq 100); do
+  [ -s "$work/redis/redis.pid" ] && redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis_pid=$(cat "$work/redis/redis.pid")
+redis_url="redis://127.0.0.1:$redis_port/0"
+
 # The site's settings, from the environment as in production (README, "Configuration"); plain HTTP on
 # 127.0.0.1, so no redirect to https (NOTES.md: otherwise wrk measures 301s).
 export DATABASE_URL="postgres://bodylab@127.0.0.1:$pg_port/bodylab"
 export SECRET_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 export DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost
 export STATIC_ROOT="$work/static" MEDIA_ROOT="$work/media" LOG_LEVEL=WARNING
-unset PAGE_CACHE SECURE_PROXY_SSL_HEADER
+unset PAGE_CACHE SECURE_PROXY_SSL_HEADER REDIS_URL
 
 step "Migrate, demo content, static files"
 "$PY" manage.py migrate --noinput -v0
@@ -130,15 +161,20 @@ step "The article with the demo content only (3 articles)"
 PAGE_CACHE=0 "$PY" bench/inprocess.py queries "$work/results/queries-small.json" "$ARTICLE"
 "$PY" bench/load.py run "$work/results/row-03.json" --name "article (gait), demo site: 3 articles" \
   --url "$uncached$ARTICLE" --pid "$uncached_pid" --db-pid "$pg_pid" --page-cache 0 \
-  --queries "$work/results/queries-small.json"
+  --queries "$work/results/queries-small.json" --key article-off-demo
 
 step "Generating the large site"
 "$PY" bench/generate_site.py | tee "$work/generate.txt"
 
+# The page cache on (PAGE_CACHE unset), in Redis as in production; and once in the file cache.
 cached_port=$(free_port)
-start_gunicorn gunicorn-page-cache-default "$cached_port" -u PAGE_CACHE
+start_gunicorn gunicorn-page-cache-default "$cached_port" -u PAGE_CACHE REDIS_URL="$redis_url"
 cached_pid=$gunicorn_pid
 cached="http://127.0.0.1:$cached_port"
+file_cached_port=$(free_port)
+start_gunicorn gunicorn-page-cache-file "$file_cached_port" -u PAGE_CACHE -u REDIS_URL
+file_cached_pid=$gunicorn_pid
+file_cached="http://127.0.0.1:$file_cached_port"
 
 step "nginx serving the article as a static file"
 mkdir -p "$work/site$ARTICLE"
@@ -150,6 +186,22 @@ sed -e "s|@ROOT@|$work/site|; s|@PORT@|$nginx_port|; s|@WORK@|$work/nginx|g" ben
 nginx_pid=$!
 pids+=("$nginx_pid")
 wait_for "http://127.0.0.1:$nginx_port$ARTICLE"
+
+step "nginx's micro-cache (deploy/nginx-micro-cache.conf) in front of the page-cache-on gunicorn"
+micro_port=$(free_port)
+sed -e "s|@PORT@|$micro_port|; s|@UPSTREAM@|127.0.0.1:$cached_port|; s|@DEPLOY@|$ROOT/deploy|g" \
+  -e "s|@WORK@|$work/nginx-micro-cache|g" bench/nginx-micro-cache.conf >"$work/nginx-micro-cache/nginx.conf"
+"$NGINX" -p "$work/nginx-micro-cache" -c "$work/nginx-micro-cache/nginx.conf" -e "$work/nginx-micro-cache.log" \
+  -g "daemon off;" &
+micro_pid=$!
+pids+=("$micro_pid")
+micro="http://127.0.0.1:$micro_port"
+wait_for "$micro$ARTICLE"
+# What the micro-cache does with the article: stored only if Django marks it public (HIT the second time).
+for _ in 1 2; do
+  echo "  X-Micro-Cache: $(curl -s -o /dev/null -D - "$micro$ARTICLE" | tr -d '\r' | sed -n 's/^[Xx]-[Mm]icro-[Cc]ache: //p')," \
+    "Cache-Control: $(curl -s -o /dev/null -D - "$cached$ARTICLE" | tr -d '\r' | sed -n 's/^[Cc]ache-[Cc]ontrol: //p')"
+done
 
 step "Django serving the same page from a template, no database (bench/template_only.py)"
 mkdir -p "$work/template"
@@ -166,27 +218,44 @@ template_pid=$gunicorn_pid
 step "SQL queries per page, in-process"
 pages=("$ARTICLE" / "$TOPIC" /feeds/atom/ "/search/?q=tendon")
 PAGE_CACHE=0 "$PY" bench/inprocess.py queries "$work/results/queries-cache-off.json" "${pages[@]}"
-env -u PAGE_CACHE "$PY" bench/inprocess.py queries "$work/results/queries-cache-default.json" "${pages[@]}"
+env -u PAGE_CACHE REDIS_URL="$redis_url" "$PY" bench/inprocess.py queries \
+  "$work/results/queries-cache-default.json" "${pages[@]}"
+env -u PAGE_CACHE "$PY" bench/inprocess.py queries "$work/results/queries-cache-file.json" "$ARTICLE"
 
 step "Load: wrk against each server"
 "$PY" bench/load.py run "$work/results/row-01.json" --name "nginx: the article as a static file" \
-  --url "http://127.0.0.1:$nginx_port$ARTICLE" --pid "$nginx_pid" --page-cache "–"
+  --url "http://127.0.0.1:$nginx_port$ARTICLE" --pid "$nginx_pid" --page-cache "–" --key nginx-static
 "$PY" bench/load.py run "$work/results/row-02.json" --name "Django: the same page from a template, no database" \
-  --url "http://127.0.0.1:$template_port$ARTICLE" --pid "$template_pid" --page-cache "–"
-n=4
-for page in "article (gait)|$ARTICLE" "home page|/" "topic page (Gait)|$TOPIC" "Atom feed|/feeds/atom/" \
-  "search “tendon”|/search/?q=tendon"; do
+  --url "http://127.0.0.1:$template_port$ARTICLE" --pid "$template_pid" --page-cache "–" --key template-only
+# The article: page cache off, on (Redis), on (file cache), and through nginx's micro-cache. Redis's CPU
+# counts with the server's; nginx's and gunicorn's (and Redis's) both for the micro-cache. No SQL query
+# count for that one: most of its requests never reach Django.
+"$PY" bench/load.py run "$work/results/row-04.json" --name "article (gait)" --url "$uncached$ARTICLE" \
+  --pid "$uncached_pid" --db-pid "$pg_pid" --page-cache 0 --queries "$work/results/queries-cache-off.json" \
+  --key article-off
+"$PY" bench/load.py run "$work/results/row-05.json" --name "article (gait), cached" --url "$cached$ARTICLE" \
+  --pid "$cached_pid" "$redis_pid" --db-pid "$pg_pid" --page-cache unset \
+  --queries "$work/results/queries-cache-default.json" --key article-cached
+"$PY" bench/load.py run "$work/results/row-06.json" --name "article (gait), cached, file cache (no REDIS_URL)" \
+  --url "$file_cached$ARTICLE" --pid "$file_cached_pid" --db-pid "$pg_pid" --page-cache unset \
+  --queries "$work/results/queries-cache-file.json" --key article-cached-file
+"$PY" bench/load.py run "$work/results/row-07.json" \
+  --name "article (gait) through nginx's micro-cache (deploy/nginx.conf)" --url "$micro$ARTICLE" \
+  --pid "$micro_pid" "$cached_pid" "$redis_pid" --db-pid "$pg_pid" --page-cache unset --key micro-cache
+n=8
+for page in "home page|/" "topic page (Gait)|$TOPIC" "Atom feed|/feeds/atom/" "search “tendon”|/search/?q=tendon"; do
   name=${page%%|*} path=${page#*|}
   "$PY" bench/load.py run "$work/results/row-$(printf %02d $n).json" --name "$name" --url "$uncached$path" \
     --pid "$uncached_pid" --db-pid "$pg_pid" --page-cache 0 --queries "$work/results/queries-cache-off.json"
   "$PY" bench/load.py run "$work/results/row-$(printf %02d $((n + 1))).json" --name "$name, cached" \
-    --url "$cached$path" --pid "$cached_pid" --db-pid "$pg_pid" --page-cache unset \
+    --url "$cached$path" --pid "$cached_pid" "$redis_pid" --db-pid "$pg_pid" --page-cache unset \
     --queries "$work/results/queries-cache-default.json"
   n=$((n + 2))
 done
 
 step "One admin save of the gait article, in-process"
-env -u PAGE_CACHE "$PY" bench/inprocess.py admin-save "$work/results/admin-save.json" "${ARTICLE:10:-1}"
+env -u PAGE_CACHE REDIS_URL="$redis_url" "$PY" bench/inprocess.py admin-save "$work/results/admin-save.json" \
+  "${ARTICLE:10:-1}"
 
 step "Results"
 site=$(tail -n 1 "$work/generate.txt" | sed -e 's/^ *site: //; s/;.*//')
