@@ -15,6 +15,7 @@ practitioner photos, which templates show directly.
 import dataclasses
 import hashlib
 import io
+import logging
 import posixpath
 import uuid
 from html.parser import HTMLParser
@@ -53,6 +54,7 @@ NOT_AN_IMAGE = (
     ValueError,
 )
 CACHE_SECONDS = 24 * 60 * 60
+logger = logging.getLogger(__name__)
 UNREADABLE = "unreadable"  # cached for files that are not images, so they are not reopened on every request
 
 
@@ -224,7 +226,11 @@ def cached_picture(name):
         return None
     where = getattr(default_storage, "location", "")
     key = "picture:" + hashlib.sha256(f"{where}|{name}|{stamp}".encode()).hexdigest()
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # the cache server is down: work it out now rather than fail the page
+        logger.exception("The cache could not be read for the picture %s", name)
+        return picture(name)
     if found is None:
         found = picture(name) or UNREADABLE
         cache.set(key, found, CACHE_SECONDS)

@@ -133,7 +133,7 @@ redis_url="redis://127.0.0.1:$redis_port/0"
 export DATABASE_URL="postgres://bodylab@127.0.0.1:$pg_port/bodylab"
 export SECRET_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 export DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost
-export STATIC_ROOT="$work/static" MEDIA_ROOT="$work/media" LOG_LEVEL=WARNING
+export STATIC_ROOT="$work/static" MEDIA_ROOT="$work/media" CACHE_DIR="$work/cache" LOG_LEVEL=WARNING
 unset PAGE_CACHE SECURE_PROXY_SSL_HEADER REDIS_URL
 
 step "Migrate, demo content, static files"

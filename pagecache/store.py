@@ -55,7 +55,11 @@ def clock():
 
 
 def bump(tags):
-    """Mark `tags` changed now: pages that depend on them and began rendering before now are stale."""
+    """Mark `tags` changed now: pages that depend on them and began rendering before now are stale.
+
+    Only tags some stored page depends on exist (`keep` creates them): the others are left alone, so a
+    change that no stored page shows writes nothing.
+    """
     try:
         value = cache.incr(CLOCK)
     except ValueError:  # no clock yet, or evicted
@@ -67,7 +71,9 @@ def bump(tags):
         table, _, row = tag.partition(":")
         if row:
             keys.add(_tag_key(f"{table}:*"))
-    cache.set_many(dict.fromkeys(keys, value), timeout=None)
+    existing = cache.get_many(keys)
+    if existing:
+        cache.set_many(dict.fromkeys(existing, value), timeout=None)
 
 
 def _collapse(tags):
@@ -90,8 +96,16 @@ def keep(key, response, tags, started, stored_at):
     tags = _collapse(tags)
     keys = [_tag_key(tag) for tag in tags]
     found = cache.get_many([*keys, SCHEDULE])
-    for missing in set(keys) - found.keys():
-        cache.add(missing, started, timeout=None)  # never bumped (or evicted): not changed since it began
+    missing = set(keys) - found.keys()
+    if missing:
+        # Tags no stored page had yet: `bump` skipped them. They start at the clock as it is now (read
+        # after the lookup above, so no bump falls between); the page is kept only if nothing at all
+        # changed while it rendered, as it cannot tell whether a change skipped one of them.
+        now = clock()
+        for tag_key in missing:
+            cache.add(tag_key, now, timeout=None)
+        if now > started:
+            return
     if SCHEDULE not in found:
         reschedule()  # read here, so that serving the page later needs no database
     headers = tuple((name, value) for name, value in response.items() if name.lower() != "set-cookie")

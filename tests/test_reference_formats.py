@@ -830,7 +830,7 @@ def test_a_reference_whose_key_looks_like_a_route_still_has_its_page(client):
 def test_download_links_name_what_they_download(cited):
     published, draft, _ = cited
     soup = BeautifulSoup(
-        render_to_string("references/_download_links.html", {"article": published}),
+        render_to_string("references/_download_links.html", {"article": published, "public": published.is_public}),
         "html.parser",
     )
     links = soup.select("a")
@@ -839,7 +839,9 @@ def test_download_links_name_what_they_download(cited):
         f"{label} file of this article’s references" for label in ("BibTeX", "RIS", "CSL-JSON")
     ]
     assert soup.p.get_text(" ", strip=True).startswith("Download references:")
-    assert render_to_string("references/_download_links.html", {"article": draft}).strip() == ""
+    assert (
+        render_to_string("references/_download_links.html", {"article": draft, "public": draft.is_public}).strip() == ""
+    )
 
     whole = BeautifulSoup(render_to_string("references/_download_links.html", {}), "html.parser")
     assert [a["href"] for a in whole.select("a")] == [f"/references/export/library.{f}" for f in ("bib", "ris", "json")]
