@@ -8,6 +8,7 @@ stored HTML.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -15,7 +16,7 @@ import time
 
 from django.db import connection, models, transaction
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -24,7 +25,7 @@ from markdownx.models import MarkdownxField
 import pagecache
 from content import markup, pipeline
 from references.citations import CitedLibrary
-from references.models import Contributor, Reference
+from references.models import Reference
 
 from .images import ServerChosenName, responsive_images
 
@@ -114,9 +115,7 @@ class ArticleQuerySet(models.QuerySet):
             "sections",
             "topics",
             Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("practitioner")),
-            Prefetch("citations", queryset=Citation.objects.select_related("reference")),
-            Prefetch("citations__reference__contributors", queryset=Contributor.objects.all()),
-            Prefetch("further_reading", queryset=Reference.objects.with_contributors()),
+            Prefetch("citations", queryset=Citation.objects.select_related("reference").order_by("pk")),
         )
 
 
@@ -226,7 +225,9 @@ class Article(RemembersStored, models.Model):
         self._saved_listing = self._listing()
 
     def get_absolute_url(self):
-        return reverse("articles:detail", args=[self.slug])
+        # A slug needs no quoting: reverse() once per process, not for every link on every page.
+        before, after = _detail_url_around_slug(get_script_prefix())
+        return f"{before}{self.slug}{after}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -310,10 +311,6 @@ class Article(RemembersStored, models.Model):
         for article in Article.objects.raw(NEIGHBOURS_SQL, each + each):
             found[(article.published_at, article.pk) > (self.published_at, self.pk)] = article
         return found.get(False), found.get(True)
-
-    def cited_works(self):
-        """The works the article cites, in reference-list order."""
-        return sorted((citation.reference for citation in self.citations.all()), key=lambda ref: ref.sort_key)
 
     def content_sources(self, key_points, sections):
         """The Markdown fields in page order, for content.pipeline."""
@@ -443,6 +440,13 @@ class Article(RemembersStored, models.Model):
             topics=sorted(t.name for t in self.topics.all()),
             authors=[a.practitioner.slug for a in self.authorships.all()],
         )
+
+
+@functools.cache
+def _detail_url_around_slug(script_prefix):
+    """What an article's address has before and after its slug ("/articles/", "/")."""
+    before, _, after = reverse("articles:detail", args=["SLUG"]).partition("SLUG")
+    return before, after
 
 
 # What Article.store_page renders from the saved article: derived, left out of revisions.

@@ -48,7 +48,7 @@ def rerender_on_further_reading(sender, instance, action, reverse, **kwargs):
         instance.render_content()
 
 
-@pagecache.schedule_source
+@pagecache.schedule_source(pagecache.table_tag(Article))
 def scheduled_publications():
     """When pages must change by themselves: the times of the publications still to come."""
     return Article.objects.scheduled().values_list("published_at", flat=True)

@@ -95,7 +95,6 @@ def article_data(article, request):
         {
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
-            "@id": url,
             "url": url,
             "headline": article.title,
             "alternativeHeadline": article.subtitle,
@@ -106,11 +105,10 @@ def article_data(article, request):
             "dateModified": article.updated_at,
             "author": [person(request, practitioner) for practitioner in article.ordered_authors],
             "about": [{"@type": "Thing", "name": topic.name} for topic in article.topics.all()],
-            "citation": [cited_work(reference) for reference in article.cited_works()],
+            "citation": [cited_work(citation.reference) for citation in article.citations.all()],
             "lastReviewed": article.last_reviewed,
             "reviewedBy": person(request, article.reviewed_by) if article.reviewed_by else None,
             "publisher": organisation(request),
-            "isPartOf": {"@type": "WebSite", "name": SITE_NAME, "url": absolute(request, reverse("articles:list"))},
         }
     )
 

@@ -57,12 +57,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page from the cache needs nothing the others do (pagecache/middleware.py).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag and 304 for every page, from the cache or not; then the page cache, before sessions: a hit
-    # needs neither a session nor the database.
-    "django.middleware.http.ConditionalGetMiddleware",
-    "pagecache.middleware.PageCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304 for pages rendered
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"site": "bodylab.site_tags"},
         },
     },
 ]
@@ -157,7 +157,8 @@ ARTICLES_PER_PAGE = 10
 # files in CACHE_DIR, which every process of one machine shares and which needs no server (`make run`).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, sharing one client per connection pool (pagecache/backends.py says why).
+    CACHES = {"default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {

@@ -2,8 +2,7 @@
 
 Recording is automatic, so a page cannot forget to declare what it shows: every row of a model shown on
 pages that is loaded (`post_init`) and every such table named in the SQL it runs (a database execute
-wrapper) is recorded, including what templates load. A view adds what it shows without loading it with
-`record()`.
+wrapper) is recorded, including what templates load.
 """
 
 import contextvars
@@ -34,13 +33,6 @@ def recording():
             yield tags
     finally:
         _tags.reset(token)
-
-
-def record(*tags):
-    """Add tags to the page being rendered, for what it shows without loading (no-op outside a page)."""
-    recorded = _tags.get()
-    if recorded is not None:
-        recorded.update(tags)
 
 
 def _note_tables(execute, sql, params, many, context):

@@ -3,8 +3,9 @@
 Everything lives in Django's default cache, shared by every process and server (Redis in production, a
 file cache by default; see the README). A page is kept as a `Page` with the clock's value when it began
 rendering; each tag holds the clock's value when it was last bumped. A page is fresh while every one of
-its tags exists and was last bumped no later than the page began rendering, and no scheduled publication
-came due since it was stored. A tag key that is missing (evicted) makes its pages stale, never fresh.
+its tags exists and was last bumped no later than the page began rendering, and until the first
+scheduled publication after it was stored, if it shows what publications change. A tag key that is
+missing (evicted) makes its pages stale, never fresh.
 """
 
 import dataclasses
@@ -21,13 +22,15 @@ SCHEDULE = PREFIX + "schedule"
 # with every row's tag) rather than on each: a sitemap checks one key per table, not thousands.
 MANY_ROWS = 40
 
-_schedule_source = None
+_schedule_source = None  # (function giving the scheduled times, the tag of what publications change)
+# Page key -> its tag keys, as this process last saw them: read together with the page, in one round trip.
+_known_tags = {}
 
 
 @dataclasses.dataclass(frozen=True)
 class Page:
     started: int  # the clock when it began rendering
-    stored_at: float  # the wall-clock time then (for scheduled publications)
+    valid_until: float | None  # the next scheduled publication, for a page showing what it changes
     tags: tuple
     status: int
     headers: tuple
@@ -106,42 +109,64 @@ def keep(key, response, tags, started, stored_at):
             cache.add(tag_key, now, timeout=None)
         if now > started:
             return
-    if SCHEDULE not in found:
-        reschedule()  # read here, so that serving the page later needs no database
+    valid_until = None
+    if _schedule_source and _schedule_source[1] in tags:
+        schedule = found[SCHEDULE] if SCHEDULE in found else reschedule(changed=False)
+        valid_until = min((due for due in schedule if due > stored_at), default=None)
     headers = tuple((name, value) for name, value in response.items() if name.lower() != "set-cookie")
-    page = Page(started, stored_at, tags, response.status_code, headers, response.content)
+    page = Page(started, valid_until, tags, response.status_code, headers, response.content)
     cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
 
 
 def fetch(key):
     """The stored page for `key` if it is still fresh, else None."""
-    page = cache.get(key)
+    known = _known_tags.get(key, [])
+    found = cache.get_many([key, *known])
+    page = found.get(key)
     if page is None:
         return None
     keys = [_tag_key(tag) for tag in page.tags]
-    found = cache.get_many([*keys, SCHEDULE])
+    if keys != known:  # stored by another process, with other tags: read those too
+        found |= cache.get_many(keys)
+        if len(_known_tags) > 100_000:
+            _known_tags.clear()
+        _known_tags[key] = keys
     for tag_key in keys:
         bumped = found.get(tag_key)
         if bumped is None or bumped > page.started:
             return None
-    schedule = found.get(SCHEDULE)
-    if schedule is None:
-        schedule = reschedule()
-    now = time.time()
-    if any(page.stored_at < due <= now for due in schedule):
+    if page.valid_until is not None and time.time() >= page.valid_until:
         return None
     return page
 
 
-def schedule_source(function):
-    """Register the function giving the times (datetimes) publications are scheduled for (articles does)."""
-    global _schedule_source
-    _schedule_source = function
-    return function
+def schedule_source(tag):
+    """Register the function giving the times (datetimes) publications are scheduled for.
+
+    `tag`: what publications change (articles: the table of articles). Pages depending on it expire at the
+    next publication time; a publication scheduled earlier than that bumps the tag, so they learn of it.
+    """
+
+    def register(function):
+        global _schedule_source
+        _schedule_source = (function, tag)
+        return function
+
+    return register
 
 
-def reschedule():
-    """Read the publication schedule again (after a change to it) and keep it for every process."""
-    times = tuple(sorted(moment.timestamp() for moment in (_schedule_source() if _schedule_source else ())))
+def reschedule(changed=True):
+    """Read the publication schedule again and keep it for every process.
+
+    `changed`: after a change to the schedule, when a publication time the stored pages did not know of
+    bumps the schedule's tag (they expire only at the times they knew of).
+    """
+    if _schedule_source is None:
+        return ()
+    function, tag = _schedule_source
+    times = tuple(sorted(moment.timestamp() for moment in function()))
+    before = cache.get(SCHEDULE)
     cache.set(SCHEDULE, times, timeout=None)
+    if changed and (before is None or set(times) - set(before)):
+        bump([tag])
     return times
