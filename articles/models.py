@@ -291,27 +291,6 @@ class Article(RemembersStored, models.Model):
     def ordered_authors(self):
         return [authorship.practitioner for authorship in self.authorships.all()]
 
-    # Neighbours: ordered by publication time, then by id so equal times still have an order.
-    def previous_published(self):
-        return self.neighbours()[0]
-
-    def next_published(self):
-        return self.neighbours()[1]
-
-    def neighbours(self):
-        """(previous, next) published article, or None: one query, only what a link to them shows.
-
-        Written in SQL: a request for a public page runs it, and building it with the ORM costs
-        several times what the database takes to answer it.
-        """
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        at = connection.ops.adapt_datetimefield_value(self.published_at)
-        each = [Article.Status.PUBLISHED, now, at, at, self.pk]
-        found = {}
-        for article in Article.objects.raw(NEIGHBOURS_SQL, each + each):
-            found[(article.published_at, article.pk) > (self.published_at, self.pk)] = article
-        return found.get(False), found.get(True)
-
     def content_sources(self, key_points, sections):
         """The Markdown fields in page order, for content.pipeline."""
         return [
@@ -455,18 +434,40 @@ PAGE_FIELDS = ("page_html", "page_head_html", "page_version")
 # What a link to an article shows (related articles, neighbours): loaded without the rest.
 LINK_COLUMNS = "id, title, slug, summary, published_at"
 
-# The published articles just before and just after one, in publication order (then by id): `neighbours`.
-NEIGHBOURS_SQL = f"""
-SELECT {LINK_COLUMNS} FROM {Article._meta.db_table}
-WHERE id = (
-  SELECT id FROM {Article._meta.db_table}
-  WHERE status = %s AND published_at <= %s AND (published_at < %s OR (published_at = %s AND id < %s))
-  ORDER BY published_at DESC, id DESC LIMIT 1
-) OR id = (
-  SELECT id FROM {Article._meta.db_table}
-  WHERE status = %s AND published_at <= %s AND (published_at > %s OR (published_at = %s AND id > %s))
-  ORDER BY published_at, id LIMIT 1
-)"""
+
+@functools.cache
+def _sql_columns(columns, vendor):
+    """The fields of `columns`, their converters from database values, and the model's order of them."""
+    fields = [Article._meta.get_field(name.strip()) for name in columns.split(",")]
+    converters = [
+        connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection) for field in fields
+    ]
+    order = sorted(range(len(fields)), key=lambda n: Article._meta.concrete_fields.index(fields[n]))
+    return fields, converters, order
+
+
+def articles_from_sql(sql, params, columns, extra=0):
+    """[(extra values, Article)] for the rows of hand-written SQL: `extra` values, then `columns` of articles.
+
+    For the queries every public article page runs: building them with the ORM, or even through
+    `.raw()`, costs more than the database takes to answer. The values are converted as the ORM would
+    (dates on SQLite), and the articles made by `from_db`, as any loaded article (the page cache records
+    what a page loads).
+    """
+    fields, converters, order = _sql_columns(columns, connection.vendor)
+    attnames = [fields[n].attname for n in order]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row[extra:])
+        for position, field in enumerate(fields):
+            for convert in converters[position]:
+                values[position] = convert(values[position], field.cached_col, connection)
+        found.append((row[:extra], Article.from_db(connection.alias, attnames, [values[n] for n in order])))
+    return found
+
 
 # The article's own fields that an article file (articles.importing) also carries.
 CONTENT_FIELDS = ("title", "slug", "subtitle", "summary", "intro", "status", "published_at")

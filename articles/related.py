@@ -1,41 +1,85 @@
-"""“Related articles” under an article: what a reader is likely to want next."""
+"""What an article's page links to besides itself: its neighbours (Previous/Next) and related articles."""
+
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
-from .models import LINK_COLUMNS, Article, Citation
+from .models import LINK_COLUMNS, Article, Citation, articles_from_sql
 
 ARTICLES = Article._meta.db_table
 TOPIC_LINKS = Article.topics.through._meta.db_table
 CITATIONS = Citation._meta.db_table
+PUBLISHED = "status = %s AND published_at <= %s"
+COLUMNS = LINK_COLUMNS
 
-# Articles sharing a topic or a cited work with this one (counted from those shared rows only, through
-# the indexes on topic and reference), published and not this one: most shared topics, then most shared
-# cited works, then newest. Written in SQL: every public article page runs it, and building it with the
-# ORM cost more than the database takes to answer it.
-RELATED_SQL = f"""
-SELECT {", ".join(f"a.{column}" for column in LINK_COLUMNS.split(", "))}
-FROM {ARTICLES} a
-LEFT JOIN (
-  SELECT article_id, COUNT(*) AS n FROM {TOPIC_LINKS}
-  WHERE topic_id IN (SELECT topic_id FROM {TOPIC_LINKS} WHERE article_id = %s) GROUP BY article_id
-) shared_topics ON shared_topics.article_id = a.id
-LEFT JOIN (
-  SELECT article_id, COUNT(*) AS n FROM {CITATIONS}
-  WHERE reference_id IN (SELECT reference_id FROM {CITATIONS} WHERE article_id = %s) GROUP BY article_id
-) shared_references ON shared_references.article_id = a.id
-WHERE (shared_topics.n IS NOT NULL OR shared_references.n IS NOT NULL)
-  AND a.status = %s AND a.published_at <= %s AND a.id <> %s
-ORDER BY COALESCE(shared_topics.n, 0) DESC, COALESCE(shared_references.n, 0) DESC, a.published_at DESC, a.id DESC
-LIMIT %s"""
+# One query for all of them: every public article page runs it, and building it with the ORM cost more
+# than the database takes to answer it. Neighbours: the published articles just before and just after
+# in publication order (then by id, so that equal times still have an order). Related: published
+# articles sharing a topic or a cited work (counted from those shared rows only, through the indexes on
+# topic and reference), ranked by the shared counts, then newest (sorted again in `links`: a union keeps
+# no order).
+LINKS_SQL = f"""
+SELECT 'previous' AS link, 0 AS topics_shared, 0 AS works_shared, {LINK_COLUMNS} FROM (
+  SELECT {LINK_COLUMNS} FROM {ARTICLES}
+  WHERE {PUBLISHED} AND (published_at < %s OR (published_at = %s AND id < %s))
+  ORDER BY published_at DESC, id DESC LIMIT 1
+) previous_article
+UNION ALL
+SELECT 'next' AS link, 0, 0, {LINK_COLUMNS} FROM (
+  SELECT {LINK_COLUMNS} FROM {ARTICLES}
+  WHERE {PUBLISHED} AND (published_at > %s OR (published_at = %s AND id > %s))
+  ORDER BY published_at, id LIMIT 1
+) next_article
+UNION ALL
+SELECT 'related' AS link, topics_shared, works_shared, {LINK_COLUMNS} FROM (
+  SELECT {", ".join(f"a.{column}" for column in LINK_COLUMNS.split(", "))},
+    COALESCE(shared_topics.n, 0) AS topics_shared, COALESCE(shared_works.n, 0) AS works_shared
+  FROM {ARTICLES} a
+  LEFT JOIN (
+    SELECT article_id, COUNT(*) AS n FROM {TOPIC_LINKS}
+    WHERE topic_id IN (SELECT topic_id FROM {TOPIC_LINKS} WHERE article_id = %s) GROUP BY article_id
+  ) shared_topics ON shared_topics.article_id = a.id
+  LEFT JOIN (
+    SELECT article_id, COUNT(*) AS n FROM {CITATIONS}
+    WHERE reference_id IN (SELECT reference_id FROM {CITATIONS} WHERE article_id = %s) GROUP BY article_id
+  ) shared_works ON shared_works.article_id = a.id
+  WHERE (shared_topics.n IS NOT NULL OR shared_works.n IS NOT NULL)
+    AND a.status = %s AND a.published_at <= %s AND a.id <> %s
+  ORDER BY topics_shared DESC, works_shared DESC, a.published_at DESC, a.id DESC
+  LIMIT %s
+) related_articles"""
+
+
+@dataclass(frozen=True)
+class Links:
+    previous: Article | None
+    next: Article | None
+    related: list  # of Article: most shared topics, then most shared cited works, then newest
+
+
+def links(article, related=3):
+    """The article's neighbours and up to `related` related articles, with what a link shows, in one query.
+
+    An article that shares neither a topic nor a cited work is not related, and is not offered as if it were.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    now, at = adapt(timezone.now()), adapt(article.published_at)
+    published = [Article.Status.PUBLISHED, now]
+    params = [
+        *published, at, at, article.pk,
+        *published, at, at, article.pk,
+        article.pk, article.pk, *published, article.pk, related,
+    ]  # fmt: skip
+    found, ranked = {"previous": None, "next": None}, []
+    for (link, topics_shared, works_shared), linked in articles_from_sql(LINKS_SQL, params, COLUMNS, extra=3):
+        if link == "related":
+            ranked.append(((-topics_shared, -works_shared, -linked.published_at.timestamp(), -linked.pk), linked))
+        else:
+            found[link] = linked
+    return Links(**found, related=[linked for _, linked in sorted(ranked, key=lambda pair: pair[0])])
 
 
 def related_articles(article, limit=3):
-    """Published articles other than `article`: most shared topics, then most shared cited works, then newest.
-
-    One query, however many topics, citations or articles there are. An article that shares
-    neither a topic nor a cited work is not related, and is not offered as if it were.
-    """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [article.pk, article.pk, Article.Status.PUBLISHED, now, article.pk, limit]
-    return list(Article.objects.raw(RELATED_SQL, params))
+    """The related articles alone (see `links`)."""
+    return links(article, related=limit).related

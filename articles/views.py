@@ -6,16 +6,14 @@ from django.views.generic import ListView
 
 import pagecache
 
-from .models import Article, SlugRedirect
+from .models import Article, SlugRedirect, articles_from_sql
 from .page import live_context, stored_parts
-from .related import related_articles
+from .related import links
 
 # What a public article's page reads of the article when its parts are stored (articles.page). In SQL:
 # every public article page runs it, and building it with the ORM costs more than answering it.
-ARTICLE_SQL = (
-    "SELECT id, title, slug, summary, status, published_at, edit_version, page_version, page_html, page_head_html "
-    f"FROM {Article._meta.db_table} WHERE slug = %s"
-)
+PAGE_COLUMNS = "id, title, slug, summary, status, published_at, edit_version, page_version, page_html, page_head_html"
+ARTICLE_SQL = f"SELECT {PAGE_COLUMNS} FROM {Article._meta.db_table} WHERE slug = %s"
 
 
 class ArticleListView(ListView):
@@ -29,7 +27,8 @@ class ArticleListView(ListView):
 
 @pagecache.public_page
 def article_detail(request, slug):
-    article = next(iter(Article.objects.raw(ARTICLE_SQL, [slug])), None)
+    found = articles_from_sql(ARTICLE_SQL, [slug], PAGE_COLUMNS)
+    article = found[0][1] if found else None
     if article is None:
         moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
         if moved:
@@ -55,7 +54,7 @@ def render_article(request, article, preview=False):
     articles and previews are rendered live from the same templates, from `Article.objects.for_page()`.
     """
     stored = not preview and article.is_public and article.page_is_stored
-    previous_article, next_article = article.neighbours()
+    page_links = links(article)
     return render(
         request,
         "articles/article_detail.html",
@@ -63,9 +62,9 @@ def render_article(request, article, preview=False):
             "article": article,
             "preview": preview,
             **(stored_parts(article, request) if stored else live_context(article)),
-            "previous_article": previous_article,
-            "next_article": next_article,
-            "related_articles": related_articles(article),
+            "previous_article": page_links.previous,
+            "next_article": page_links.next,
+            "related_articles": page_links.related,
         },
     )
 

@@ -12,7 +12,7 @@ from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_PAGE_QUERIES = 3  # the article with its stored parts, its two neighbours, related articles
+ARTICLE_PAGE_QUERIES = 2  # the article with its stored parts; its neighbours and related articles together
 
 
 @pytest.fixture(autouse=True)
