@@ -14,6 +14,7 @@ Models take part by saying how they are shown:
 """
 
 import logging
+import threading
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -44,7 +45,25 @@ def invalidate(*tags):
         return
     _bump(tags)
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: _bump(tags))
+        _pending().update(tags)
+        transaction.on_commit(_bump_pending)
+
+
+# Tags changed in this thread's transaction, bumped once when it commits: the first on-commit callback
+# takes them all, the others find none. (Left over by a rollback, they are bumped at the next commit.)
+_local = threading.local()
+
+
+def _pending():
+    if not hasattr(_local, "tags"):
+        _local.tags = set()
+    return _local.tags
+
+
+def _bump_pending():
+    tags, _local.tags = _pending(), set()
+    if tags:
+        _bump(tags)
 
 
 def _bump(tags):
