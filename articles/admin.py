@@ -69,8 +69,20 @@ class RowsFormSet(BaseInlineFormSet):
             )
 
 
-class KeyPointInline(admin.TabularInline):
+class BoundedRows:
+    """At most `max_num` rows, and a form posting more is refused before any row is built.
+
+    Django builds up to 1,000 rows more than `max_num` from a posted TOTAL_FORMS before refusing it:
+    rendered, that was half a minute of a worker's time for one forged request.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
+
+
+class KeyPointInline(BoundedRows, admin.TabularInline):
     model = KeyPoint
+    max_num = 20
     form = KeyPointForm
     formset = RowsFormSet
     extra = 0
@@ -79,8 +91,9 @@ class KeyPointInline(admin.TabularInline):
     verbose_name_plural = "key points (“This page explains”)"
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(BoundedRows, admin.StackedInline):
     model = Section
+    max_num = 60
     form = SectionForm
     formset = RowsFormSet
     extra = 0
@@ -96,8 +109,9 @@ class AuthorFormSet(RowsFormSet):
             raise ValidationError("Add at least one author before the article is published.")
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(BoundedRows, admin.TabularInline):
     model = ArticleAuthor
+    max_num = 12
     formset = AuthorFormSet
     extra = 0
     fields = ["position", "practitioner"]
