@@ -10,8 +10,8 @@ How it works, in one place:
   after it began rendering. No page waits for a timeout, and a page rendered during a change is never kept.
 - `changes` turns model changes into tags: a row's own tag when it changes, its table's tag when rows
   enter or leave what lists show. Models say how (`shown_on_pages`, `shown_with`, `page_cache_tags`).
-- Publications scheduled for later need no request: every page stored before a publication time is stale
-  from that time on (`store.schedule`).
+- Publications scheduled for later need no request: a page that shows what publications change is kept
+  with the next publication time and is stale from then on (`store.schedule_source`).
 - `middleware.PageCacheMiddleware` serves and fills the cache; `http.public_page` marks the views whose
   pages may be cached at all (Cache-Control for browsers and shared caches).
 """
