@@ -318,6 +318,7 @@ MAX_LINK = 500  # a link's address and title, in characters: longer ones stay te
 
 BRACKET_TEXT = re.compile(r"((?:[^\[\]]++|\[(?:[^\[\]]++|\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\])*+\])*+)\]")
 WHOLE_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+WHOLE_END_TAG = re.compile(r"</[a-zA-Z][^<>]*>")
 
 
 def _bracket_text(self, data, index):
@@ -334,10 +335,19 @@ def _bounded_link(self, data, index):
 
 
 class _LinearHTMLExtractor(HTMLExtractor):
+    """Python's HTML parser looks for the ">" of every "<a " or "</a " to the end of the text: a text full
+    of them took time in the square of its length. One that does not close before the next "<" is text."""
+
     def check_for_whole_start_tag(self, i):
         if not WHOLE_TAG.match(self.rawdata, i):
             return -1  # not a tag: the "<" is text
         return super().check_for_whole_start_tag(i)
+
+    def parse_endtag(self, i):
+        if not WHOLE_END_TAG.match(self.rawdata, i):
+            self.handle_data(self.rawdata[i : i + 2])  # not a tag: "</" is text, as Python-Markdown does
+            return i + 2
+        return super().parse_endtag(i)
 
 
 class _LinearHtmlBlockPreprocessor(HtmlBlockPreprocessor):
