@@ -11,7 +11,6 @@ ARTICLES = Article._meta.db_table
 TOPIC_LINKS = Article.topics.through._meta.db_table
 CITATIONS = Citation._meta.db_table
 PUBLISHED = "status = %s AND published_at <= %s"
-COLUMNS = LINK_COLUMNS
 
 # One query for all of them: every public article page runs it, and building it with the ORM cost more
 # than the database takes to answer it. Neighbours: the published articles just before and just after
@@ -72,7 +71,7 @@ def links(article, related=3):
         article.pk, article.pk, *published, article.pk, related,
     ]  # fmt: skip
     found, ranked = {"previous": None, "next": None}, []
-    for (link, topics_shared, works_shared), linked in articles_from_sql(LINKS_SQL, params, COLUMNS, extra=3):
+    for (link, topics_shared, works_shared), linked in articles_from_sql(LINKS_SQL, params, LINK_COLUMNS, extra=3):
         if link == "related":
             ranked.append(((-topics_shared, -works_shared, -linked.published_at.timestamp(), -linked.pk), linked))
         else:

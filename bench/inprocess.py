@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from reversion.models import Version  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from tests.helpers import admin_form_data  # noqa: E402
 
 SAVES = 5  # timed admin saves, after one that warms the process up
 
@@ -66,40 +67,6 @@ def queries(out, urls):
     Path(out).write_text(json.dumps(results, indent=2))
 
 
-def form_data(html):
-    """What a browser would post from the admin's change form, with its own values (bs4 reads the form)."""
-    form = BeautifulSoup(html, "html.parser").find("form", id="article_form")
-    data = {}
-
-    def add(name, value):
-        if "__prefix__" in name:  # the hidden template row for "Add another"
-            return
-        data.setdefault(name, []).append(value)
-
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.has_attr("disabled"):
-            continue
-        if field.name == "input":
-            kind = field.get("type", "text")
-            if kind in ("submit", "button", "file", "image", "reset"):
-                continue
-            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
-                continue
-            add(name, field.get("value", "on" if kind in ("checkbox", "radio") else ""))
-        elif field.name == "textarea":
-            add(name, field.text.removeprefix("\r\n").removeprefix("\n"))  # a browser drops the first newline
-        else:
-            options = field.find_all("option")
-            chosen = [o for o in options if o.has_attr("selected")]
-            if not chosen and options and not field.has_attr("multiple"):
-                chosen = options[:1]
-            for option in chosen:
-                add(name, option.get("value", option.text))
-    data["_save"] = ["Save"]
-    return data
-
-
 def admin_save(out, slug):
     """Open the change form, edit one sentence of a section, save: a practitioner's save, timed on the server.
 
@@ -118,7 +85,7 @@ def admin_save(out, slug):
     def one_save(n, captured=None):
         page = browser.get(url)
         assert page.status_code == 200, page.status_code
-        data = form_data(page.content.decode())
+        data = admin_form_data(page.content.decode())
         body = data["sections-0-body"][0]
         edit = " This sentence was edited by the benchmark."
         data["sections-0-body"] = [body.replace(edit, "") if edit in body else body + edit]

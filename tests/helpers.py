@@ -2,6 +2,7 @@
 
 import io
 
+from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
@@ -50,3 +51,37 @@ def stored_image(name):
         image = Image.open(io.BytesIO(file.read()))
         image.load()
     return image
+
+
+def admin_form_data(html):
+    """What a browser would post from the admin's change form, with its own values (bs4 reads the form)."""
+    form = BeautifulSoup(html, "html.parser").find("form", id="article_form")
+    data = {}
+
+    def add(name, value):
+        if "__prefix__" in name:  # the hidden template row for "Add another"
+            return
+        data.setdefault(name, []).append(value)
+
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.has_attr("disabled"):
+            continue
+        if field.name == "input":
+            kind = field.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                continue
+            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
+                continue
+            add(name, field.get("value", "on" if kind in ("checkbox", "radio") else ""))
+        elif field.name == "textarea":
+            add(name, field.text.removeprefix("\r\n").removeprefix("\n"))  # a browser drops the first newline
+        else:
+            options = field.find_all("option")
+            chosen = [o for o in options if o.has_attr("selected")]
+            if not chosen and options and not field.has_attr("multiple"):
+                chosen = options[:1]
+            for option in chosen:
+                add(name, option.get("value", option.text))
+    data["_save"] = ["Save"]
+    return data

@@ -15,6 +15,7 @@ from PIL import Image
 
 from articles.models import Article, ArticleAuthor, KeyPoint, Section
 from tests.factories import make_article, make_practitioner, make_reference
+from tests.helpers import admin_form_data
 from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -156,29 +157,6 @@ def test_every_public_page_runs_as_many_queries_for_a_large_site_as_for_a_small_
 # --- The admin's save of an article ---------------------------------------------------------------------------------
 
 
-def change_form_data(html):
-    """What a browser posts from the admin's change form, with its own values."""
-    form = BeautifulSoup(html, "html.parser").find("form", id="article_form")
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name or field.has_attr("disabled"):
-            continue
-        if field.name == "input":
-            kind = field.get("type", "text")
-            if kind in ("submit", "button", "file", "image", "reset"):
-                continue
-            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
-                continue
-            data.setdefault(name, []).append(field.get("value", "on" if kind in ("checkbox", "radio") else ""))
-        elif field.name == "textarea":
-            data.setdefault(name, []).append(field.text.removeprefix("\r\n").removeprefix("\n"))
-        else:
-            for option in field.find_all("option", selected=True):
-                data.setdefault(name, []).append(option.get("value", option.text))
-    return {**data, "_save": ["Save"]}
-
-
 def test_an_admin_save_runs_as_many_queries_with_a_large_library_as_with_a_small_one(admin_client, monkeypatch):
     """Only the works the text can cite are loaded: a library of 3 or of 50 more works costs the same."""
     from references.citations import Library
@@ -199,7 +177,7 @@ def test_an_admin_save_runs_as_many_queries_with_a_large_library_as_with_a_small
     url = f"/admin/articles/article/{article.pk}/change/"
 
     def save(number):
-        data = change_form_data(admin_client.get(url).content.decode())
+        data = admin_form_data(admin_client.get(url).content.decode())
         data["sections-0-body"] = [data["sections-0-body"][0] + f" Edit {number}."]
         with CaptureQueriesContext(connection) as captured:
             response = admin_client.post(url, data)
