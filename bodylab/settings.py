@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "topics",
     "articles",
     "search",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +92,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "bodylab.wsgi.application"
 
-# SQLite next to the code unless DATABASE_URL says otherwise (PostgreSQL in production).
+# SQLite next to the code unless DATABASE_URL says otherwise (PostgreSQL in production). A connection
+# found broken at the start of a request is replaced (conn_health_checks): the site recovers by itself
+# when the database comes back.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -99,6 +102,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# No request waits on the database for long: connecting gives up after DB_CONNECT_TIMEOUT seconds and a
+# query after DB_STATEMENT_TIMEOUT (PostgreSQL cancels it), and the reader gets the 503 page
+# (health/unavailable.py) well before gunicorn's 30 s timeout. manage.py sets no statement timeout
+# unless asked: a migration or `render_articles` on a large site may rightly take longer.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "15"))
+_database_options = DATABASES["default"].setdefault("OPTIONS", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _database_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    # 0 is PostgreSQL's "no limit"; options already in DATABASE_URL (?options=...) are kept.
+    _database_options["options"] = " ".join(
+        filter(None, [_database_options.get("options"), f"-c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}"])
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no server to lose: its wait is for another process's write lock.
+    _database_options.setdefault("timeout", DB_STATEMENT_TIMEOUT or 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,6 +156,8 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers and monitors ask gunicorn directly, over plain HTTP (health/views.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # The Markdown editor. Its own views are replaced by ours (articles.editor),
 # mounted at the paths its widget posts to; these settings only matter to any

@@ -31,8 +31,12 @@ urlpatterns = [
         public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
+    path("", include("health.urls")),
     path("", include("articles.urls")),
 ]
+
+# The 500 page, or the 503 page when the database did not answer (health/unavailable.py).
+handler500 = "health.unavailable.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
