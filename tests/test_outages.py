@@ -240,24 +240,3 @@ def test_a_frozen_database_gives_503_after_the_connect_timeout(site, transaction
         assert (status, headers["Retry-After"]) == (503, "30")
         assert site.log_lines("timeout expired") != []  # libpq's connect_timeout
     assert site.get("/readyz")[::2] == (200, "database: ok\ncache: ok\nmedia: ok\n")
-
-
-# --- gunicorn's configuration ------------------------------------------------------------------------------
-
-
-def test_the_gunicorn_configuration_loads_with_its_limits():
-    environment = {**os.environ, "SECRET_KEY": "k" * 50, "WEB_CONCURRENCY": "3"}
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "bodylab.wsgi"]
-    printed = subprocess.run(  # --print-config implies --check-config: the file and the application load
-        [*command, "--print-config"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
-    )
-    assert printed.returncode == 0, printed.stderr
-    settings = dict(line.split(" = ", 1) for line in printed.stdout.splitlines() if " = " in line)
-    settings = {name.strip(): value.strip() for name, value in settings.items()}
-    assert {name: settings[name] for name in ("bind", "workers", "worker_class", "timeout", "limit_request_line")} == {
-        "bind": "['127.0.0.1:8000']",
-        "workers": "3",
-        "worker_class": "sync",
-        "timeout": "30",
-        "limit_request_line": "4094",
-    }
