@@ -12,7 +12,8 @@ SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No manifest to build before tests run.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-MEDIA_ROOT = tempfile.mkdtemp(prefix="bodylab-test-media-")
+# A folder of its own, unless the environment names one (tests/public_pages.py reads a restored backup's).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="bodylab-test-media-")
 # Serve static files from the source folders, as runserver does, without collectstatic.
 STATIC_ROOT = tempfile.mkdtemp(prefix="bodylab-test-static-")
 WHITENOISE_USE_FINDERS = True
