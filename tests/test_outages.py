@@ -147,7 +147,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
+def site(django_db_setup, tmp_path_factory):
     postgres_server.require()
     database = connections["default"].settings_dict
     port = free_port()
