@@ -148,7 +148,8 @@ def test_a_staff_user_enrols_an_app_from_the_admin(client, editor_user):
     assert client.get("/admin/two-step/qr-code.svg").status_code == 404  # no second device
 
 
-def test_with_an_app_the_login_asks_for_its_code(client, editor_user):
+def test_with_an_app_the_login_asks_for_its_code(client, editor_user, settings):
+    settings.STAFF_2FA = True  # so that reaching the admin proves the session was signed in with the code
     client.force_login(editor_user)
     _, device = enrol(client)
     client.logout()
@@ -232,4 +233,11 @@ def test_staff_2fa_asks_an_enrolled_editor_signed_in_without_a_code_for_one(sett
 
 def test_without_staff_2fa_an_editor_without_an_app_uses_the_admin(editor_user):
     client = Client()
+    form = BeautifulSoup(client.get(LOGIN).content, "html.parser").select_one("#login-form")
+    assert [field["name"] for field in form.select("input:not([type=hidden]):not([type=submit])")] == [
+        "username",
+        "password",
+        "otp_token",
+    ]
+    assert form.select_one("label[for=id_otp_token]").get_text() == "Code from your authenticator app:"
     assert_logged_in(log_in(client), client)
