@@ -6,6 +6,7 @@ off unless asked for, and without DEBUG a SECRET_KEY must be given.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "signin",
     "pagecache",
     "markdownx",
     "reversion",
@@ -67,9 +72,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a code
+    "bodylab.middleware.RefuseOversizedBodies",  # after authentication: staff may upload more
     "django.contrib.messages.middleware.MessageMiddleware",
+    "signin.middleware.RequireTwoStepForEditors",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bodylab.middleware.RefuseNulInAdminRequests",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a refused login into its page
+]
+
+# django-axes first: a locked-out login is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "bodylab.urls"
@@ -159,6 +174,25 @@ X_FRAME_OPTIONS = "DENY"
 # Load balancers and monitors ask gunicorn directly, over plain HTTP (health/views.py).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one username, or from one address,
+# further attempts are refused for AXES_COOLOFF_MINUTES after the last one, without checking the password.
+# Counted in the database, so every gunicorn worker and server sees the same count, and an evicted cache
+# key cannot reset it. `manage.py axes_reset_username NAME` unlocks sooner (README).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "signin.lockout.locked_out_page"
+AXES_CLIENT_IP_CALLABLE = "signin.lockout.client_ip"
+# Behind a proxy every request comes from the proxy: name the header it sets to the client's address
+# (deploy/nginx.conf sets X-Real-IP). Never without such a proxy: a client could then choose its address.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Two-step sign-in (django-otp, TOTP). With STAFF_2FA=1 superusers and Editors must sign in with a code
+# from an authenticator app, and are sent to enrol one until they have; otherwise it is each user's choice.
+STAFF_2FA = env_bool("STAFF_2FA")
+OTP_TOTP_ISSUER = "The Body Lab"
+
 # The Markdown editor. Its own views are replaced by ours (articles.editor),
 # mounted at the paths its widget posts to; these settings only matter to any
 # markdownx code path we did not replace, and are the safe ones.
@@ -171,6 +205,18 @@ MARKDOWNX_SERVER_CALL_LATENCY = 500
 # Limits for images uploaded through the editor.
 EDITOR_IMAGE_MAX_BYTES = MARKDOWNX_UPLOAD_MAX_SIZE
 EDITOR_IMAGE_MAX_PIXELS = 25_000_000
+
+# Request bodies (bodylab.middleware.RefuseOversizedBodies): a declared length over the cap is answered
+# 413 before a byte is read. Staff may send more to the endpoints that take images or files: an image
+# (EDITOR_IMAGE_MAX_BYTES) and the form around it; nginx's client_max_body_size matches.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+UPLOAD_REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get("UPLOAD_REQUEST_BODY_MAX_BYTES", str(EDITOR_IMAGE_MAX_BYTES + 1024 * 1024))
+)
+# Django's own checks after ours: the form fields of an allowed body are read (the longest article's
+# text fits), and a file the site accepts is held in memory rather than spooled to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_REQUEST_BODY_MAX_BYTES
 
 ARTICLES_PER_PAGE = 10
 

@@ -9,12 +9,16 @@ from articles import editor
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from bodylab.sitemaps import SITEMAPS
 from pagecache import public_page
+from signin.forms import StaffLoginForm
 
 admin.site.site_header = "The Body Lab — content"
 admin.site.site_title = "The Body Lab admin"
 admin.site.index_title = "Articles and references"
+admin.site.login_form = StaffLoginForm  # asks for the authenticator app's code (signin/)
+admin.site.login_template = "signin/login.html"
 
 urlpatterns = [
+    path("admin/two-step/", include("signin.urls")),
     path("admin/", admin.site.urls),
     # The paths django-markdownx's widget posts to, served by our safe views.
     path("markdownx/markdownify/", editor.preview, name="markdownx_markdownify"),
