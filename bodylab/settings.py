@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "pagecache",
+    "uploads",
     "markdownx",
     "reversion",
     "references",
@@ -143,13 +144,14 @@ X_FRAME_OPTIONS = "DENY"
 # markdownx code path we did not replace, and are the safe ones.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.editor.markdownify"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_SERVER_CALL_LATENCY = 500
 
-# Limits for images uploaded through the editor.
-EDITOR_IMAGE_MAX_BYTES = MARKDOWNX_UPLOAD_MAX_SIZE
-EDITOR_IMAGE_MAX_PIXELS = 25_000_000
+# The caps on every image stored: editor uploads, featured images and photos (uploads.images).
+# deploy/nginx.conf lets request bodies up to 6 MB through, so that a 5 MB image gets this message.
+IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_UPLOAD_MAX_PIXELS = 25_000_000
+MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 
 ARTICLES_PER_PAGE = 10
 
