@@ -17,10 +17,10 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from bodylab.admin_actions import CheckedSelectionMixin
+from uploads.renditions import cached_picture, without_writing
 
 from . import revisions
 from .forms import ArticleForm, KeyPointForm, SectionForm
-from .images import cached_picture
 from .models import PAGE_FIELDS, Article, ArticleAuthor, KeyPoint, Section
 from .views import never_cache_private, render_article
 
@@ -296,9 +296,9 @@ class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
         allowed = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         if not allowed:
             raise PermissionDenied
-        with transaction.atomic():
-            # Uploaded files are left out: a preview must not write to MEDIA_ROOT. A new featured
-            # image shows once the article is saved.
+        # Nothing of a preview reaches storage: uploaded files are left out (a new featured image shows once
+        # the article is saved), and its images offer only the renditions that exist already.
+        with transaction.atomic(), without_writing():
             form = self.get_form(request, obj, change=obj is not None)(request.POST, {}, instance=obj)
             formsets, _ = self._create_formsets(request, form.instance, change=obj is not None)
             if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):

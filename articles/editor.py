@@ -3,26 +3,22 @@
 markdownx's widget posts to /markdownx/markdownify/ and /markdownx/upload/.
 Its shipped views there accept anyone, return unsanitized HTML and trust the
 client's idea of what an upload is. These take their place, at the same paths:
-staff only, the site's own sanitizing renderer, and images that Pillow has
-verified to be PNG or JPEG, stored under a name and extension we choose.
+staff only, the site's own sanitizing renderer, and images checked and re-encoded
+by uploads.images, as every stored image is, under a name and extension we choose.
 """
 
-import uuid
 from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
-from PIL import Image, UnidentifiedImageError
 
 from content import pipeline
 from references.citations import Library
-
-IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+from uploads import images
 
 
 def staff_only(view):
@@ -62,35 +58,11 @@ def problems_html(problems):
 
 
 class ImageUploadForm(forms.Form):
-    image = forms.FileField()
-
-    def clean_image(self):
-        upload = self.cleaned_data["image"]
-        if upload.size > settings.EDITOR_IMAGE_MAX_BYTES:
-            limit = settings.EDITOR_IMAGE_MAX_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"The image is larger than {limit} MB.")
-        try:
-            with Image.open(upload) as image:
-                image_format = image.format
-                width, height = image.size
-                if width * height > settings.EDITOR_IMAGE_MAX_PIXELS:
-                    raise forms.ValidationError(f"The image is too large ({width}×{height} pixels).")
-                image.verify()
-        except forms.ValidationError:
-            raise
-        except Image.DecompressionBombError as error:
-            raise forms.ValidationError("The image has too many pixels.") from error
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-            raise forms.ValidationError("The file is not a PNG or JPEG image.") from error
-        if image_format not in IMAGE_FORMATS:
-            raise forms.ValidationError("Only PNG and JPEG images can be uploaded.")
-        upload.seek(0)
-        self.extension = IMAGE_FORMATS[image_format]
-        return upload
+    image = images.ReencodedImageFormField(label="Image")
 
     def save(self):
-        name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{self.extension}"
-        return default_storage.save(name, ContentFile(self.cleaned_data["image"].read()))
+        """Store the re-encoded image; returns its name in default_storage."""
+        return images.store(settings.MARKDOWNX_MEDIA_PATH.rstrip("/"), self.cleaned_data["image"].image)
 
 
 @require_POST

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from reversion.models import Version
 
-from .images import upload_problem
 from .models import Article, KeyPoint, Section
 
 
@@ -50,13 +49,10 @@ class ArticleForm(forms.ModelForm):
             self.initial.update(status=live["status"], published_at=live["published_at"], slug=live["slug"])
 
     def clean(self):
-        """The featured image (where the form shows it) is a PNG or JPEG and has alt text."""
+        """The featured image (where the form shows it; uploads.images checks the file) has alt text."""
         cleaned_data = super().clean()
         if "featured_image" in self.fields:
             image = cleaned_data.get("featured_image")
-            problem = upload_problem(image)
-            if problem:
-                self.add_error("featured_image", problem)
             shown = "featured_image_alt" in self.fields
             alt = (cleaned_data.get("featured_image_alt") if shown else self.instance.featured_image_alt) or ""
             if image and not alt.strip() and "featured_image_alt" not in self.errors:

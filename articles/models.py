@@ -26,8 +26,8 @@ import pagecache
 from content import markup, pipeline
 from references.citations import CitedLibrary
 from references.models import Reference
-
-from .images import ServerChosenName, responsive_images
+from uploads.images import ReencodedImageField, ServerChosenName
+from uploads.renditions import responsive_images
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
 
@@ -182,7 +182,7 @@ class Article(RemembersStored, models.Model):
     last_reviewed = models.DateField(null=True, blank=True, help_text="When the content was last checked clinically.")
     next_review_due = models.DateField(null=True, blank=True, help_text="When it must be checked again.")
     topics = models.ManyToManyField("topics.Topic", related_name="articles", blank=True)
-    featured_image = models.ImageField(upload_to=ServerChosenName("articles/featured"), blank=True)
+    featured_image = ReencodedImageField(upload_to=ServerChosenName("articles/featured"), blank=True)
     featured_image_alt = models.CharField(
         "featured image description (alt text)",
         max_length=250,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "signin",
     "pagecache",
+    "uploads",
     "markdownx",
     "reversion",
     "references",
@@ -198,20 +199,21 @@ OTP_TOTP_ISSUER = "The Body Lab"
 # markdownx code path we did not replace, and are the safe ones.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.editor.markdownify"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_SERVER_CALL_LATENCY = 500
 
-# Limits for images uploaded through the editor.
-EDITOR_IMAGE_MAX_BYTES = MARKDOWNX_UPLOAD_MAX_SIZE
-EDITOR_IMAGE_MAX_PIXELS = 25_000_000
+# The caps on every image stored: editor uploads, featured images and photos (uploads.images).
+# deploy/nginx.conf lets request bodies up to 6 MB through, so that a 5 MB image gets this message.
+IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_UPLOAD_MAX_PIXELS = 25_000_000
+MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 
 # Request bodies (bodylab.middleware.RefuseOversizedBodies): a declared length over the cap is answered
 # 413 before a byte is read. Staff may send more to the endpoints that take images or files: an image
-# (EDITOR_IMAGE_MAX_BYTES) and the form around it; nginx's client_max_body_size matches.
+# (IMAGE_UPLOAD_MAX_BYTES) and the form around it; nginx's client_max_body_size matches.
 REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
 UPLOAD_REQUEST_BODY_MAX_BYTES = int(
-    os.environ.get("UPLOAD_REQUEST_BODY_MAX_BYTES", str(EDITOR_IMAGE_MAX_BYTES + 1024 * 1024))
+    os.environ.get("UPLOAD_REQUEST_BODY_MAX_BYTES", str(IMAGE_UPLOAD_MAX_BYTES + 1024 * 1024))
 )
 # Django's own checks after ours: the form fields of an allowed body are read (the longest article's
 # text fits), and a file the site accepts is held in memory rather than spooled to disk.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from articles.images import cached_picture
 from bodylab.admin_actions import CheckedSelectionMixin
+from uploads.renditions import cached_picture
 
 from .forms import PractitionerForm
 from .models import Practitioner

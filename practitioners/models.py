@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from articles.images import ServerChosenName
+from uploads.images import ReencodedImageField, ServerChosenName
 
 
 class Practitioner(models.Model):
@@ -16,7 +16,7 @@ class Practitioner(models.Model):
     credentials = models.CharField(max_length=200, blank=True, help_text="For example “MSc, Physiotherapist”.")
     role = models.CharField(max_length=120, blank=True, help_text="For example “Clinical lead”.")
     bio = models.TextField(blank=True, help_text="A short introduction in plain text.")
-    photo = models.ImageField(upload_to=ServerChosenName("practitioners"), blank=True)
+    photo = ReencodedImageField(upload_to=ServerChosenName("practitioners"), blank=True)
     photo_alt = models.CharField(
         "photo description (alt text)",
         max_length=250,

@@ -536,21 +536,21 @@ GARBAGE_ARTICLES = {
             "featured_image": lambda: SimpleUploadedFile("f.png", b"not an image", "image/png"),
             "featured_image_alt": "x",
         },
-        "Upload a valid image",
+        "Featured image: this file is not a PNG or JPEG image.",
     ),
     "featured image truncated": (
         {
             "featured_image": lambda: SimpleUploadedFile("f.png", truncated_png(), "image/png"),
             "featured_image_alt": "x",
         },
-        "Upload a valid image",
+        "Featured image: this image is damaged or incomplete.",
     ),
-    "featured image named .gif": (
+    "featured image a GIF": (
         {
-            "featured_image": lambda: SimpleUploadedFile("f.gif", image_bytes("PNG"), "image/gif"),
+            "featured_image": lambda: SimpleUploadedFile("f.gif", image_bytes("GIF"), "image/gif"),
             "featured_image_alt": "x",
         },
-        "named .png, .jpg or .jpeg",
+        "Featured image: this is a GIF image; upload a PNG or JPEG.",
     ),
     "featured image without alt": (
         {"featured_image": lambda: SimpleUploadedFile("f.png", image_bytes("PNG"), "image/png")},
@@ -1035,7 +1035,10 @@ def test_the_import_page_ignores_garbage_in_its_query_string(staff):
         ({"slug": "taken"}, "Practitioner with this Slug already exists"),
         ({"position": "abc"}, "Enter a whole number"),
         ({"name": "n" * 121}, "at most 120 characters"),
-        ({"photo": lambda: SimpleUploadedFile("p.png", truncated_png(), "image/png"), "photo_alt": "x"}, "valid image"),
+        (
+            {"photo": lambda: SimpleUploadedFile("p.png", truncated_png(), "image/png"), "photo_alt": "x"},
+            "Photo: this image is damaged",
+        ),
         ({"photo": lambda: SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png")}, None),
     ],
 )

@@ -1,6 +1,7 @@
 """django-markdownx's endpoints, replaced by ours: staff only, sanitized, real images only."""
 
 import io
+import random
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,7 +11,7 @@ from PIL import Image
 
 from articles.models import Article
 from tests.factories import make_article
-from tests.helpers import markdown_html, stored_files
+from tests.helpers import markdown_html, stored_files, stored_image
 
 pytestmark = pytest.mark.django_db
 
@@ -106,18 +107,23 @@ def test_uploads_that_are_not_png_or_jpeg_get_400(media_storage, staff_client, n
 
 
 def test_too_many_pixels_gets_400(media_storage, staff_client, settings):
-    settings.EDITOR_IMAGE_MAX_PIXELS = 100
-    upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(20, 20)), content_type="image/png")
+    settings.IMAGE_UPLOAD_MAX_PIXELS = 300_000
+    upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(1000, 500)), content_type="image/png")
     response = staff_client.post(UPLOAD, {"image": upload})
     assert response.status_code == 400
-    assert "too large" in response.json()["image"][0]
+    assert response.json() == {"image": ["Image: this image is 0.5 megapixels; the limit is 0.3."]}
     assert stored_files("markdownx") == []
 
 
 def test_too_many_bytes_gets_400(media_storage, staff_client, settings):
-    settings.EDITOR_IMAGE_MAX_BYTES = 10
-    upload = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
-    assert staff_client.post(UPLOAD, {"image": upload}).status_code == 400
+    settings.IMAGE_UPLOAD_MAX_BYTES = 100 * 1024
+    noise = Image.frombytes("RGB", (200, 200), random.Random(1).randbytes(200 * 200 * 3))  # does not compress
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
+    response = staff_client.post(UPLOAD, {"image": upload})
+    assert response.status_code == 400
+    assert response.json() == {"image": ["Image: this file is 0.2 MB; the limit is 0.1 MB."]}
     assert stored_files("markdownx") == []
 
 
@@ -133,8 +139,7 @@ def test_real_images_are_stored_under_a_server_chosen_name(media_storage, staff_
     stored = stored_files("markdownx")
     assert len(stored) == 1 and stored[0].endswith(f".{extension}")
     assert code == f"![]({media_storage.url(stored[0])})"
-    with media_storage.open(stored[0], "rb") as file:
-        assert file.read() == image_bytes(image_format)  # stored as uploaded
+    assert stored_image(stored[0]).format == image_format  # re-encoded (tests/test_uploads.py), never as uploaded
 
 
 def test_authors_html_cannot_borrow_the_pages_ids_or_classes(client):

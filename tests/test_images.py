@@ -14,11 +14,11 @@ from django.utils.encoding import filepath_to_uri
 from PIL import Image
 
 from articles.forms import ArticleForm
-from articles.images import responsive_images
 from articles.models import Article
 from tests.factories import make_article, make_practitioner
 from tests.helpers import markdown_html, render_text, store_image, stored_files, stored_image
 from tests.test_admin import ADD_URL, add_form_data
+from uploads.renditions import responsive_images
 
 pytestmark = pytest.mark.django_db
 
@@ -145,11 +145,12 @@ def test_featured_image_alt_is_required_on_the_admin_add_form(media_storage, adm
     assert stored_files("articles") == []
 
 
-def test_featured_image_must_be_png_or_jpeg_named_for_what_it_is():
+def test_featured_image_must_be_png_or_jpeg_whatever_its_name():
     assert featured_form("A foot", image_name="foot.gif", image_format="GIF").errors["featured_image"] == [
-        "Upload a PNG or JPEG image, named .png, .jpg or .jpeg."
+        "Featured image: this is a GIF image; upload a PNG or JPEG."
     ]
-    assert not featured_form("A foot", image_name="foot.pdf").is_valid()  # a PNG dressed as a PDF
+    dressed_as_pdf = featured_form("A foot", image_name="foot.pdf")  # a PNG: the name is not ours to keep
+    assert dressed_as_pdf.is_valid() and dressed_as_pdf.cleaned_data["featured_image"].name == "image.png"
     assert featured_form("A foot", image_name="foot.JPG", image_format="JPEG").is_valid()
 
 

@@ -172,7 +172,9 @@ def test_admin_saves_a_photo_with_alt_text_and_makes_its_renditions(media_storag
 def test_admin_refuses_a_photo_that_is_not_png_or_jpeg(media_storage, admin_client):
     photo = SimpleUploadedFile("alex.gif", png(image_format="GIF"), content_type="image/gif")
     response = admin_client.post(ADD_URL, practitioner_data(photo=photo, photo_alt="Alex"))
-    assert response.status_code == 200 and "Upload a PNG or JPEG image" in response.content.decode()
+    assert (
+        response.status_code == 200 and "Photo: this is a GIF image; upload a PNG or JPEG." in response.content.decode()
+    )
     assert not Practitioner.objects.exists() and stored_files("practitioners") == []
 
 

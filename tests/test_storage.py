@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["articles", "practitioners", "references", "topics", "content", "search", "bodylab"]
+APPS = ["articles", "practitioners", "uploads", "references", "topics", "content", "search", "bodylab"]
 # Where MEDIA_ROOT may be named: its definition, and runserver's serving of it (DEBUG only, files on disk only).
 MEDIA_ROOT_ALLOWED = {"bodylab/settings.py", "bodylab/urls.py"}
 

@@ -1,8 +1,8 @@
-"""Images in articles and profiles: the alt-text rule and responsive renditions.
+"""Responsive renditions of stored images, in articles and profiles.
 
-Practitioners drop PNG or JPEG images into the editor (articles/editor.py stores
-them in default_storage) and upload featured images and profile photos. Every
-image needs alt text; the content pipeline (content.pipeline) reports an image without it.
+Practitioners drop PNG or JPEG images into the editor (articles/editor.py) and upload
+featured images and profile photos; uploads.images checks and re-encodes each before it is
+stored. Every image needs alt text; the content pipeline (content.pipeline) reports an image without it.
 
 When an article is saved, `responsive_images()` gives each image stored in
 default_storage smaller copies ("renditions", made once and reused) and rewrites its
@@ -10,14 +10,18 @@ tag with the original's width and height, lazy loading and a srcset, so phones
 download a small file and the page does not jump as images arrive. Requests
 only read the stored HTML. `image_html()` does the same for featured images and
 practitioner photos, which templates show directly.
+
+Inside `without_writing()` (the admin's preview) nothing is written to storage: a srcset lists
+only the renditions that exist already, and nothing is cached.
 """
 
+import contextlib
+import contextvars
 import dataclasses
 import hashlib
 import io
 import logging
 import posixpath
-import uuid
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -26,7 +30,6 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils.deconstruct import deconstructible
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -56,6 +59,17 @@ NOT_AN_IMAGE = (
 CACHE_SECONDS = 24 * 60 * 60
 logger = logging.getLogger(__name__)
 UNREADABLE = "unreadable"  # cached for files that are not images, so they are not reopened on every request
+_writing = contextvars.ContextVar("renditions_writing", default=True)
+
+
+@contextlib.contextmanager
+def without_writing():
+    """Within it, pictures are worked out from what is stored and nothing is written: no rendition, no cache."""
+    token = _writing.set(False)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 # --- Image tags in rendered HTML ---------------------------------------------------------------------------------
@@ -132,7 +146,9 @@ def picture(name):
     """Width, height and srcset of the image stored as `name`, making missing renditions. None if unreadable.
 
     Renditions are made at RENDITION_WIDTHS narrower than the original (never
-    upscaled), in its format, turned upright as its EXIF orientation says.
+    upscaled), in its format, turned upright as its EXIF orientation says (images stored
+    before uploads.images re-encoded them may still have one). Without writing, only
+    renditions already stored are offered.
     """
     try:
         with default_storage.open(name, "rb") as file:
@@ -144,7 +160,7 @@ def picture(name):
             url = default_storage.url(name)
             output_format = RENDITION_FORMATS.get(image.format)
             widths = [w for w in RENDITION_WIDTHS if w < width]
-            if not output_format or not widths or width * height > settings.EDITOR_IMAGE_MAX_PIXELS:
+            if not output_format or not widths or width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
                 return Picture(url, width, height)
             digest = hashlib.sha256(data).hexdigest()[:12]
             candidates = []
@@ -153,9 +169,11 @@ def picture(name):
                 target_height = max(1, round(height * target / width))
                 rendition = rendition_name(name, digest, target)
                 if not default_storage.exists(rendition):
+                    if not _writing.get():
+                        continue
                     if upright is None:
                         upright = ImageOps.exif_transpose(image)
-                    _save(rendition, _resized(upright, target, target_height, output_format), output_format, image)
+                    _save(rendition, _resized(upright, target, target_height, output_format), output_format)
                 candidates.append(f"{default_storage.url(rendition)} {target}w")
             candidates.append(f"{url} {width}w")
             return Picture(url, width, height, ", ".join(candidates))
@@ -168,15 +186,14 @@ def _resized(image, width, height, output_format):
         image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
     if output_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    return image.resize((width, height), Image.Resampling.LANCZOS)
+    resized = image.resize((width, height), Image.Resampling.LANCZOS)
+    resized.info = {}  # Pillow would write the original's comment, EXIF or profile into the copy
+    return resized
 
 
-def _save(name, image, output_format, original):
+def _save(name, image, output_format):
     buffer = io.BytesIO()
-    options = dict(SAVE_OPTIONS[output_format])
-    if original.info.get("icc_profile"):
-        options["icc_profile"] = original.info["icc_profile"]  # keeps the colours the photographer saw
-    image.save(buffer, output_format, **options)
+    image.save(buffer, output_format, **SAVE_OPTIONS[output_format])
     saved = default_storage.save(name, ContentFile(buffer.getvalue()))
     if saved != name:  # another process made it meanwhile and the storage renamed ours: keep theirs
         default_storage.delete(saved)
@@ -233,7 +250,8 @@ def cached_picture(name):
         return picture(name)
     if found is None:
         found = picture(name) or UNREADABLE
-        cache.set(key, found, CACHE_SECONDS)
+        if _writing.get():  # without writing, a srcset may lack renditions not made yet: not one to keep
+            cache.set(key, found, CACHE_SECONDS)
     return None if found == UNREADABLE else found
 
 
@@ -256,39 +274,3 @@ def image_html(image, alt, *, sizes=CONTENT_SIZES, lazy=True, css_class=None):
     if not lazy:
         attributes["fetchpriority"] = "high"
     return mark_safe(img_tag(attributes))  # every value is escaped by img_tag
-
-
-# --- Uploads through ImageFields ---------------------------------------------------------------------------------
-
-UPLOAD_EXTENSIONS = {"PNG": {".png"}, "JPEG": {".jpg", ".jpeg"}}
-
-
-def upload_problem(upload):
-    """Why an ImageField upload is refused, or None. Like editor uploads: PNG or JPEG, named for what it is.
-
-    Django's ImageField accepts anything Pillow can open, under any image-like
-    extension; the site serves only PNG and JPEG, with an extension that says so.
-    """
-    image = getattr(upload, "image", None)  # set by forms.ImageField on a new upload, absent on a stored file
-    if image is None:
-        return None
-    extension = posixpath.splitext(upload.name or "")[1].lower()
-    if extension not in UPLOAD_EXTENSIONS.get(image.format, ()):
-        return "Upload a PNG or JPEG image, named .png, .jpg or .jpeg."
-    return None
-
-
-@deconstructible
-class ServerChosenName:
-    """An ImageField's upload_to: a random name of ours in `folder`, keeping only the extension
-    (which the form has checked against the image's real format). The uploader's file name never
-    reaches the disk or a URL."""
-
-    def __init__(self, folder):
-        self.folder = folder
-
-    def __call__(self, instance, filename):
-        return f"{self.folder}/{uuid.uuid4().hex}{posixpath.splitext(filename)[1].lower()}"
-
-    def __eq__(self, other):
-        return isinstance(other, ServerChosenName) and other.folder == self.folder

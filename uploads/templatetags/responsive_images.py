@@ -1,12 +1,11 @@
 """`{% responsive_img image alt %}`: a stored image (featured image, practitioner photo) with srcset and size.
 
-Kept here, in an app every page can load tags from; the work is done by the
-model-independent `articles.images.image_html`.
+The work is done by the model-independent `uploads.renditions.image_html`.
 """
 
 from django import template
 
-from articles.images import CONTENT_SIZES, image_html
+from uploads.renditions import CONTENT_SIZES, image_html
 
 register = template.Library()
 
