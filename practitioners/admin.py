@@ -29,7 +29,9 @@ class PractitionerAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmi
 
     def get_changelist_formset(self, request, **kwargs):
         # The list's positions are edited a page at a time: a forged TOTAL_FORMS builds no more rows than that.
-        return super().get_changelist_formset(request, absolute_max=self.list_per_page, **kwargs)
+        return super().get_changelist_formset(
+            request, max_num=self.list_per_page, absolute_max=self.list_per_page, **kwargs
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
