@@ -10,10 +10,13 @@ The sweep runs on PostgreSQL, the production database, which is also the stricte
 """
 
 import io
+import re
+from urllib.parse import quote, unquote
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -105,10 +108,9 @@ def is_html(response):
     return response.get("Content-Type", "").startswith("text/html")
 
 
-def assert_handled(response, *allowed, asked=""):
-    """Not a server error, one of the `allowed` codes, and a 4xx page in the site's look."""
-    assert response.status_code != 500, f"server error {asked}"
-    assert response.status_code in allowed, f"{response.status_code} {asked}"
+def assert_handled(response, status, asked=""):
+    """Exactly `status`, and a 4xx page in the site's look."""
+    assert response.status_code == status, f"{response.status_code}, not {status}: {asked}"
     if 400 <= response.status_code < 500 and response.status_code != 405 and is_html(response):
         assert SITE_LOOK in response.content.decode(), f"a 4xx page outside the site's look {asked}"
 
@@ -138,20 +140,49 @@ def image_bytes(image_format="PNG", size=(8, 6)):
 # Public pages: odd query strings -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["page", "q", "p", "utm_source", "format", "%00", "%ED%A0%80"])
-def test_public_pages_survive_odd_query_strings(visitor, public_urls, name):
-    for value in ODD_VALUES:  # one test per parameter: the demo content is loaded once for all its values
-        for url in public_urls:
-            response = visitor.get(with_query(url, f"{name}={value}"))
-            # A list asked for a page it does not have says "not found"; everything else ignores what it
-            # does not use, and search treats an odd page number as the first page.
-            assert_handled(response, 200, 404, asked=f"{url} with {name}={value[:40]}")
+def is_page_one(raw, last_allowed):
+    """Whether a raw ?page= value reads as the first (and, with the demo content, only) page of a list."""
+    value = unquote(raw, errors="replace")
+    if value == "" or value == "last":
+        return last_allowed  # Django's ListView reads both as a page; the sitemap's paginator neither
+    try:
+        return int(value) == 1  # int() also takes " 1", "1_0"-style and other scripts' digits ("١")
+    except ValueError:
+        return False
+
+
+def expected_status(url, name, raw):
+    """A list asked for a page it does not have says "not found"; every page ignores what it does not use."""
+    if name == "page" and (url == "/" or url.startswith("/topics/") and url != "/topics/"):
+        return 200 if is_page_one(raw, last_allowed=True) else 404
+    if name == "p" and url == "/sitemap.xml":
+        return 200 if is_page_one(raw, last_allowed=False) else 404
+    return 200
+
+
+# Raw query-string values: odd text percent-encoded as a browser would, and bytes no text encodes to.
+raw_values = st.one_of(
+    st.sampled_from(ODD_VALUES),
+    st.text(max_size=30).map(lambda text: quote(text, safe="")),
+    st.integers().map(str),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["page", "q", "p", "utm_source", "format", "%00", "%ED%A0%80"]), raw=raw_values)
+def test_public_pages_survive_odd_query_strings(visitor, public_urls, name, raw):
+    # Nothing is written: the demo content, loaded once for the test, serves every example.
+    for url in public_urls:
+        response = visitor.get(with_query(url, f"{name}={raw}"))
+        assert_handled(response, expected_status(url, unquote(name), raw), asked=f"{url} with {name}={raw[:40]}")
 
 
 @pytest.mark.parametrize("query", ["page=1&page=abc", "page[]=1", "page=1;page=2", "q=a&q=%00&q=b", "&&&=&=="])
 def test_public_pages_survive_repeated_and_malformed_parameters(visitor, public_urls, query):
+    # The last of repeated values counts: "page=1&page=abc" asks the lists for page "abc".
+    last_page = QueryDict(query).get("page", "")
     for url in public_urls:
-        assert_handled(visitor.get(with_query(url, query)), 200, 404)
+        assert_handled(visitor.get(with_query(url, query)), expected_status(url, "page", last_page), asked=url)
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "99999999999999999999", "1.5", "%C2%B2"])
@@ -236,9 +267,15 @@ ODD_SEGMENTS = [
 )
 def test_odd_path_segments_are_not_found(visitor, segment, template):
     response = visitor.get(template.format(segment))
-    # The admin sends anonymous visitors to its login page (a NUL in its addresses is a 400);
-    # APPEND_SLASH may redirect first.
-    assert_handled(response, 404, 301, 302, *((400,) if template.startswith("/admin/") else ()))
+    # The admin sends anonymous visitors to its login page (a NUL in its addresses is a 400); an article's
+    # address without its slash is sent to it (APPEND_SLASH) when the segment could be a slug.
+    if template.startswith("/admin/"):
+        expected = 400 if "%00" in segment else 302
+    elif template == "/articles/{}":
+        expected = 301 if re.fullmatch(r"[-a-zA-Z0-9_]+", segment) else 404
+    else:
+        expected = 404
+    assert_handled(response, expected, asked=template.format(segment)[:80])
 
 
 @pytest.mark.parametrize("segment", ["%00", "a%00b", "abc", "99999999999999999999", "-1", "%ED%A0%80", "1.5"])
@@ -258,8 +295,15 @@ def test_odd_path_segments_are_not_found(visitor, segment, template):
 def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment, template):
     make_article(slug="real")
     response = staff.get(template.format(segment))
-    # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400.
-    assert_handled(response, 302, 400, 404)
+    # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400; the
+    # revision views (ours and django-reversion's) say "not found".
+    if "%00" in segment:
+        expected = 400
+    elif "/history/" in template and not template.endswith("/history/"):
+        expected = 404
+    else:
+        expected = 302
+    assert_handled(response, expected, asked=template.format(segment)[:80])
 
 
 @pytest.mark.parametrize(
@@ -269,7 +313,7 @@ def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment, templat
 def test_comparing_revisions_with_odd_ids_is_not_found(staff, query):
     article = make_article()
     response = staff.get(f"/admin/articles/article/{article.pk}/history/compare/?{query}")
-    assert_handled(response, *((400,) if "%00" in query else (404,)))
+    assert_handled(response, 400 if "%00" in query else 404)
 
 
 def test_a_reference_key_with_dots_and_colons_has_a_page(visitor):
@@ -294,7 +338,7 @@ def test_a_reference_key_with_dots_and_colons_has_a_page(visitor):
     ],
 )
 def test_an_export_in_an_unknown_format_or_of_an_unknown_article_is_not_found(visitor, demo_content, url):
-    assert_handled(visitor.get(url), 404, 301)
+    assert_handled(visitor.get(url), 404, asked=url)
 
 
 def test_draft_articles_references_are_not_exported(visitor):
@@ -306,7 +350,8 @@ def test_draft_articles_references_are_not_exported(visitor):
 def test_feeds_and_sitemap_with_parameters(visitor, demo_content, url):
     for query in ["p=abc", "p=0", "p=-1", "p=99999999999999999999", "p=%00", "section=%00"]:
         # The sitemap is paginated by ?p=: a page it does not have is not found.
-        assert_handled(visitor.get(with_query(url, query)), 200, 404, asked=f"{url}?{query}")
+        expected = expected_status(url, "p", query.removeprefix("p=")) if query.startswith("p=") else 200
+        assert_handled(visitor.get(with_query(url, query)), expected, asked=f"{url}?{query}")
 
 
 def test_sitemap_sections_that_do_not_exist_are_not_found(visitor, demo_content):
@@ -589,12 +634,11 @@ def test_article_add_form_with_garbage_shows_an_error_and_saves_nothing(staff, n
     make_article("Taken", slug="taken", render=False)
     before = counts()
     response = staff.post(ARTICLE_ADD, article_form(author, **changes))
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
-    if response.status_code == 200:
-        errors = errors_in(response)
-        assert errors, f"{name}: no error shown"
-        if message:
-            assert message in errors, f"{name}: {errors}"
+    assert response.status_code == 200, f"{name}: {response.status_code}"  # the form again, with its error
+    errors = errors_in(response)
+    assert errors, f"{name}: no error shown"
+    if message:
+        assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
 
 
@@ -628,7 +672,9 @@ def test_article_preview_with_garbage_is_a_400_and_saves_nothing(staff, name):
     make_article("Taken", slug="taken", render=False)
     before = counts()
     response = staff.post(ARTICLE_ADD, {**article_form(author, **changes), "_preview": "1"})
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
+    # The list of what to correct; a preview leaves uploads out, so a bad featured image does not stop it.
+    expected = 200 if name.startswith("featured image") else 400
+    assert response.status_code == expected, f"{name}: {response.status_code}"
     assert counts() == before, name
 
 
@@ -697,11 +743,11 @@ def test_article_change_form_with_garbage_changes_nothing(staff, saved_article, 
     response = staff.post(
         f"/admin/articles/article/{saved_article.pk}/change/", apply(change_form(saved_article), changes)
     )
-    assert response.status_code in (200, 302, 400), response.status_code
-    if response.status_code == 302:
-        # Only a deleted row may be what the form meant: then the save is whole, not half.
-        assert "sections-0-DELETE" in changes
+    if "sections-0-DELETE" in changes:
+        # A deleted row is what the form meant: the save is whole, not half.
+        assert response.status_code == 302
         return
+    assert response.status_code == 200
     if message:
         assert message in errors_in(response)
     assert snapshot_of(saved_article) == before
@@ -768,7 +814,8 @@ def test_admin_lists_with_odd_filters_never_crash(staff, changelist, query):
     make_article()
     response = staff.get(f"{changelist}?{query}")
     # An odd filter sends the admin back to its list with ?e=1; a forbidden lookup or a NUL is a 400.
-    assert_handled(response, 200, 302, 400)
+    # Not yet exact: which of the three depends on each list's filters (left for a follow-up).
+    assert response.status_code in (200, 302, 400), f"{changelist}?{query}"
 
 
 @pytest.mark.parametrize("term", ["%00", "%ED%A0%80", "x" * 5_000, "%27"])
@@ -783,7 +830,9 @@ def test_admin_lists_with_odd_filters_never_crash(staff, changelist, query):
 def test_admin_autocomplete_with_odd_terms_never_crashes(staff, term, app_label, model_name, field_name):
     make_reference()
     url = f"/admin/autocomplete/?term={term}&app_label={app_label}&model_name={model_name}&field_name={field_name}"
-    assert_handled(staff.get(url), 200, 400, 403)
+    # A NUL is a 400; a field that is not an autocomplete field (or an unknown model) is forbidden.
+    expected = 400 if term == "%00" else 200 if field_name == "further_reading" else 403
+    assert_handled(staff.get(url), expected, asked=url[:80])
 
 
 def test_restoring_a_revision_with_garbage_changes_nothing(staff, saved_article):
@@ -845,12 +894,11 @@ def test_reference_add_form_with_garbage_shows_an_error_and_saves_nothing(staff,
     make_reference(key="taken2020")
     before = counts()
     response = staff.post(REFERENCE_ADD, reference_form(**changes))
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
-    if response.status_code == 200:
-        errors = errors_in(response)
-        assert errors, name
-        if message:
-            assert message in errors, f"{name}: {errors}"
+    assert response.status_code == 200, f"{name}: {response.status_code}"
+    errors = errors_in(response)
+    assert errors, name
+    if message:
+        assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
 
 
@@ -1101,7 +1149,7 @@ odd_text = st.one_of(
     st.sampled_from(["garbage", "2025-13-45", "2025-02-30 25:61", "1,abc", "١", "²", "1.5", "x" * 5_000]),
 )
 HYPOTHESIS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 INITIAL_FIELDS = {
