@@ -17,6 +17,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from bodylab.admin_actions import CheckedSelectionMixin
+from bodylab.admin_forms import BoundedRows, CheckedFormInput
 from uploads.renditions import cached_picture, without_writing
 
 from . import revisions
@@ -67,17 +68,6 @@ class RowsFormSet(BaseInlineFormSet):
             form.fields[name] = _LoadedRowChoiceField(
                 self, field.queryset, initial=field.initial, required=False, widget=field.widget
             )
-
-
-class BoundedRows:
-    """At most `max_num` rows, and a form posting more is refused before any row is built.
-
-    Django builds up to 1,000 rows more than `max_num` from a posted TOTAL_FORMS before refusing it:
-    rendered, that was half a minute of a worker's time for one forged request.
-    """
-
-    def get_formset(self, request, obj=None, **kwargs):
-        return super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
 
 
 class KeyPointInline(BoundedRows, admin.TabularInline):
@@ -144,7 +134,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
+class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     form = ArticleForm
     inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
     list_display = ["title", "status_label", "published_at", "review_label"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from bodylab.admin_actions import CheckedSelectionMixin
+from bodylab.admin_forms import CheckedFormInput
 from uploads.renditions import cached_picture
 
 from .forms import PractitionerForm
@@ -8,7 +9,7 @@ from .models import Practitioner
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class PractitionerAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmin):
     form = PractitionerForm
     list_display = ["name", "credentials", "role", "position"]
     list_editable = ["position"]
@@ -25,6 +26,12 @@ class PractitionerAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         ),
         ("About", {"fields": ["bio"]}),
     ]
+
+    def get_changelist_formset(self, request, **kwargs):
+        # The list's positions are edited a page at a time: a forged TOTAL_FORMS builds no more rows than that.
+        return super().get_changelist_formset(
+            request, max_num=self.list_per_page, absolute_max=self.list_per_page, **kwargs
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from bodylab.admin_actions import CheckedSelectionMixin
+from bodylab.admin_forms import BoundedRows, CheckedFormInput
 
 from . import harvard, signals, views
 from .duplicates import likely_duplicates
@@ -99,9 +100,11 @@ class ConfirmImportForm(forms.Form):
         return {**data, "records": _records(data["content"], data["fmt"], data["source"])}
 
 
-class ContributorInline(admin.TabularInline):
+class ContributorInline(BoundedRows, admin.TabularInline):
     model = Contributor
     extra = 1
+    # Cite Them Right lists every author; a consensus statement may have dozens. More come only by import.
+    max_num = 100
     fields = ["position", "role", "surname", "initials", "particle", "suffix", "organisation"]
 
     # The names are part of the reference: read-only wherever the reference is.
@@ -208,7 +211,7 @@ def field_label(name, kind):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class ReferenceAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmin):
     inlines = [ContributorInline]
     list_display = ["key", "authors_and_year", "title", "kind", "cited_in"]
     list_filter = ["kind", "year"]

@@ -10,12 +10,17 @@ The sweep runs on PostgreSQL, the production database, which is also the stricte
 """
 
 import io
+import re
+from urllib.parse import quote, unquote
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from reversion.models import Version
 
@@ -103,10 +108,9 @@ def is_html(response):
     return response.get("Content-Type", "").startswith("text/html")
 
 
-def assert_handled(response, *allowed, asked=""):
-    """Not a server error, one of the `allowed` codes, and a 4xx page in the site's look."""
-    assert response.status_code != 500, f"server error {asked}"
-    assert response.status_code in allowed, f"{response.status_code} {asked}"
+def assert_handled(response, status, asked=""):
+    """Exactly `status`, and a 4xx page in the site's look."""
+    assert response.status_code == status, f"{response.status_code}, not {status}: {asked}"
     if 400 <= response.status_code < 500 and response.status_code != 405 and is_html(response):
         assert SITE_LOOK in response.content.decode(), f"a 4xx page outside the site's look {asked}"
 
@@ -136,20 +140,49 @@ def image_bytes(image_format="PNG", size=(8, 6)):
 # Public pages: odd query strings -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["page", "q", "p", "utm_source", "format", "%00", "%ED%A0%80"])
-def test_public_pages_survive_odd_query_strings(visitor, public_urls, name):
-    for value in ODD_VALUES:  # one test per parameter: the demo content is loaded once for all its values
-        for url in public_urls:
-            response = visitor.get(with_query(url, f"{name}={value}"))
-            # A list asked for a page it does not have says "not found"; everything else ignores what it
-            # does not use, and search treats an odd page number as the first page.
-            assert_handled(response, 200, 404, asked=f"{url} with {name}={value[:40]}")
+def is_page_one(raw, last_allowed):
+    """Whether a raw ?page= value reads as the first (and, with the demo content, only) page of a list."""
+    value = unquote(raw, errors="replace")
+    if value == "" or value == "last":
+        return last_allowed  # Django's ListView reads both as a page; the sitemap's paginator neither
+    try:
+        return int(value) == 1  # int() also takes " 1", "1_0"-style and other scripts' digits ("١")
+    except ValueError:
+        return False
+
+
+def expected_status(url, name, raw):
+    """A list asked for a page it does not have says "not found"; every page ignores what it does not use."""
+    if name == "page" and (url == "/" or url.startswith("/topics/") and url != "/topics/"):
+        return 200 if is_page_one(raw, last_allowed=True) else 404
+    if name == "p" and url == "/sitemap.xml":
+        return 200 if is_page_one(raw, last_allowed=False) else 404
+    return 200
+
+
+# Raw query-string values: odd text percent-encoded as a browser would, and bytes no text encodes to.
+raw_values = st.one_of(
+    st.sampled_from(ODD_VALUES),
+    st.text(max_size=30).map(lambda text: quote(text, safe="")),
+    st.integers().map(str),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["page", "q", "p", "utm_source", "format", "%00", "%ED%A0%80"]), raw=raw_values)
+def test_public_pages_survive_odd_query_strings(visitor, public_urls, name, raw):
+    # Nothing is written: the demo content, loaded once for the test, serves every example.
+    for url in public_urls:
+        response = visitor.get(with_query(url, f"{name}={raw}"))
+        assert_handled(response, expected_status(url, unquote(name), raw), asked=f"{url} with {name}={raw[:40]}")
 
 
 @pytest.mark.parametrize("query", ["page=1&page=abc", "page[]=1", "page=1;page=2", "q=a&q=%00&q=b", "&&&=&=="])
 def test_public_pages_survive_repeated_and_malformed_parameters(visitor, public_urls, query):
+    # The last of repeated values counts: "page=1&page=abc" asks the lists for page "abc".
+    last_page = QueryDict(query).get("page", "")
     for url in public_urls:
-        assert_handled(visitor.get(with_query(url, query)), 200, 404)
+        assert_handled(visitor.get(with_query(url, query)), expected_status(url, "page", last_page), asked=url)
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "99999999999999999999", "1.5", "%C2%B2"])
@@ -234,9 +267,15 @@ ODD_SEGMENTS = [
 )
 def test_odd_path_segments_are_not_found(visitor, segment, template):
     response = visitor.get(template.format(segment))
-    # The admin sends anonymous visitors to its login page (a NUL in its addresses is a 400);
-    # APPEND_SLASH may redirect first.
-    assert_handled(response, 404, 301, 302, *((400,) if template.startswith("/admin/") else ()))
+    # The admin sends anonymous visitors to its login page (a NUL in its addresses is a 400); an article's
+    # address without its slash is sent to it (APPEND_SLASH) when the segment could be a slug.
+    if template.startswith("/admin/"):
+        expected = 400 if "%00" in segment else 302
+    elif template == "/articles/{}":
+        expected = 301 if re.fullmatch(r"[-a-zA-Z0-9_]+", segment) else 404
+    else:
+        expected = 404
+    assert_handled(response, expected, asked=template.format(segment)[:80])
 
 
 @pytest.mark.parametrize("segment", ["%00", "a%00b", "abc", "99999999999999999999", "-1", "%ED%A0%80", "1.5"])
@@ -256,8 +295,15 @@ def test_odd_path_segments_are_not_found(visitor, segment, template):
 def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment, template):
     make_article(slug="real")
     response = staff.get(template.format(segment))
-    # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400.
-    assert_handled(response, 302, 400, 404)
+    # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400; the
+    # revision views (ours and django-reversion's) say "not found".
+    if "%00" in segment:
+        expected = 400
+    elif "/history/" in template and not template.endswith("/history/"):
+        expected = 404
+    else:
+        expected = 302
+    assert_handled(response, expected, asked=template.format(segment)[:80])
 
 
 @pytest.mark.parametrize(
@@ -267,7 +313,7 @@ def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment, templat
 def test_comparing_revisions_with_odd_ids_is_not_found(staff, query):
     article = make_article()
     response = staff.get(f"/admin/articles/article/{article.pk}/history/compare/?{query}")
-    assert_handled(response, *((400,) if "%00" in query else (404,)))
+    assert_handled(response, 400 if "%00" in query else 404)
 
 
 def test_a_reference_key_with_dots_and_colons_has_a_page(visitor):
@@ -292,7 +338,7 @@ def test_a_reference_key_with_dots_and_colons_has_a_page(visitor):
     ],
 )
 def test_an_export_in_an_unknown_format_or_of_an_unknown_article_is_not_found(visitor, demo_content, url):
-    assert_handled(visitor.get(url), 404, 301)
+    assert_handled(visitor.get(url), 404, asked=url)
 
 
 def test_draft_articles_references_are_not_exported(visitor):
@@ -304,7 +350,8 @@ def test_draft_articles_references_are_not_exported(visitor):
 def test_feeds_and_sitemap_with_parameters(visitor, demo_content, url):
     for query in ["p=abc", "p=0", "p=-1", "p=99999999999999999999", "p=%00", "section=%00"]:
         # The sitemap is paginated by ?p=: a page it does not have is not found.
-        assert_handled(visitor.get(with_query(url, query)), 200, 404, asked=f"{url}?{query}")
+        expected = expected_status(url, "p", query.removeprefix("p=")) if query.startswith("p=") else 200
+        assert_handled(visitor.get(with_query(url, query)), expected, asked=f"{url}?{query}")
 
 
 def test_sitemap_sections_that_do_not_exist_are_not_found(visitor, demo_content):
@@ -587,12 +634,11 @@ def test_article_add_form_with_garbage_shows_an_error_and_saves_nothing(staff, n
     make_article("Taken", slug="taken", render=False)
     before = counts()
     response = staff.post(ARTICLE_ADD, article_form(author, **changes))
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
-    if response.status_code == 200:
-        errors = errors_in(response)
-        assert errors, f"{name}: no error shown"
-        if message:
-            assert message in errors, f"{name}: {errors}"
+    assert response.status_code == 200, f"{name}: {response.status_code}"  # the form again, with its error
+    errors = errors_in(response)
+    assert errors, f"{name}: no error shown"
+    if message:
+        assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
 
 
@@ -626,7 +672,9 @@ def test_article_preview_with_garbage_is_a_400_and_saves_nothing(staff, name):
     make_article("Taken", slug="taken", render=False)
     before = counts()
     response = staff.post(ARTICLE_ADD, {**article_form(author, **changes), "_preview": "1"})
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
+    # The list of what to correct; a preview leaves uploads out, so a bad featured image does not stop it.
+    expected = 200 if name.startswith("featured image") else 400
+    assert response.status_code == expected, f"{name}: {response.status_code}"
     assert counts() == before, name
 
 
@@ -695,11 +743,11 @@ def test_article_change_form_with_garbage_changes_nothing(staff, saved_article, 
     response = staff.post(
         f"/admin/articles/article/{saved_article.pk}/change/", apply(change_form(saved_article), changes)
     )
-    assert response.status_code in (200, 302, 400), response.status_code
-    if response.status_code == 302:
-        # Only a deleted row may be what the form meant: then the save is whole, not half.
-        assert "sections-0-DELETE" in changes
+    if "sections-0-DELETE" in changes:
+        # A deleted row is what the form meant: the save is whole, not half.
+        assert response.status_code == 302
         return
+    assert response.status_code == 200
     if message:
         assert message in errors_in(response)
     assert snapshot_of(saved_article) == before
@@ -766,7 +814,8 @@ def test_admin_lists_with_odd_filters_never_crash(staff, changelist, query):
     make_article()
     response = staff.get(f"{changelist}?{query}")
     # An odd filter sends the admin back to its list with ?e=1; a forbidden lookup or a NUL is a 400.
-    assert_handled(response, 200, 302, 400)
+    # Not yet exact: which of the three depends on each list's filters (left for a follow-up).
+    assert response.status_code in (200, 302, 400), f"{changelist}?{query}"
 
 
 @pytest.mark.parametrize("term", ["%00", "%ED%A0%80", "x" * 5_000, "%27"])
@@ -781,7 +830,9 @@ def test_admin_lists_with_odd_filters_never_crash(staff, changelist, query):
 def test_admin_autocomplete_with_odd_terms_never_crashes(staff, term, app_label, model_name, field_name):
     make_reference()
     url = f"/admin/autocomplete/?term={term}&app_label={app_label}&model_name={model_name}&field_name={field_name}"
-    assert_handled(staff.get(url), 200, 400, 403)
+    # A NUL is a 400; a field that is not an autocomplete field (or an unknown model) is forbidden.
+    expected = 400 if term == "%00" else 200 if field_name == "further_reading" else 403
+    assert_handled(staff.get(url), expected, asked=url[:80])
 
 
 def test_restoring_a_revision_with_garbage_changes_nothing(staff, saved_article):
@@ -843,12 +894,11 @@ def test_reference_add_form_with_garbage_shows_an_error_and_saves_nothing(staff,
     make_reference(key="taken2020")
     before = counts()
     response = staff.post(REFERENCE_ADD, reference_form(**changes))
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
-    if response.status_code == 200:
-        errors = errors_in(response)
-        assert errors, name
-        if message:
-            assert message in errors, f"{name}: {errors}"
+    assert response.status_code == 200, f"{name}: {response.status_code}"
+    errors = errors_in(response)
+    assert errors, name
+    if message:
+        assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
 
 
@@ -1087,3 +1137,193 @@ def test_topic_add_form_with_garbage_saves_nothing(staff, data):
     assert response.status_code == 200
     assert errors_in(response)
     assert counts() == before
+
+
+# What differs by database, and the admin's caps: on SQLite too ----------------------------------
+
+every_database = pytest.mark.every_database
+
+# Text as bots send it: control characters and NUL, unicode, digits of other scripts, huge numbers, odd dates.
+odd_text = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=5),
+    st.integers(min_value=2**63 - 10, max_value=10**30).map(str),
+    st.integers(max_value=-1).map(str),
+    st.sampled_from(["garbage", "2025-13-45", "2025-02-30 25:61", "1,abc", "١", "²", "1.5", "x" * 5_000]),
+)
+HYPOTHESIS = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+INITIAL_FIELDS = {
+    ARTICLE_ADD: ["title", "status", "published_at", "topics", "reviewed_by", "last_reviewed", "further_reading"],
+    REFERENCE_ADD: ["kind", "year", "issued_month", "accessed", "url"],
+    "/admin/practitioners/practitioner/add/": ["position", "photo"],
+    "/admin/topics/topic/add/": ["name"],
+    "/admin/auth/user/add/": ["username", "usable_password"],
+}
+
+
+@every_database
+@HYPOTHESIS
+@given(
+    page_and_field=st.sampled_from([(page, name) for page, names in INITIAL_FIELDS.items() for name in names]),
+    value=odd_text,
+)
+def test_an_add_page_ignores_initial_values_its_fields_refuse(staff, page_and_field, value):
+    page, name = page_and_field
+    response = staff.get(page, {name: value})
+    if "\x00" in value:  # bodylab.middleware refuses a NUL anywhere in an admin address
+        assert_handled(response, 400)
+    else:
+        assert response.status_code == 200
+        assert BeautifulSoup(response.content, "html.parser").find("form", method="post")
+
+
+def form_of(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@every_database
+@pytest.mark.parametrize(
+    "query",
+    [
+        "published_at=garbage",
+        "published_at=2025-13-45",
+        "published_at=1",
+        "reviewed_by=99999999999999999999",
+        "reviewed_by=abc",
+        "topics=abc",
+        "topics=1,99999999999999999999",
+        "further_reading=abc",
+        "further_reading=99999999999999999999",
+        "last_reviewed=2025-02-30",
+        "status=live",
+    ],
+)
+def test_a_bad_initial_value_on_the_article_add_page_is_left_as_if_not_given(staff, query):
+    def values(response):
+        assert response.status_code == 200
+        form = form_of(response).find("form", id="article_form")
+        # Left out: the token, and the default publication time, which moves with the clock.
+        unstable = {"csrfmiddlewaretoken", "published_at_1", "initial-published_at_1"}
+        inputs = {field["name"]: field.get("value") for field in form.find_all("input") if field.get("name")}
+        inputs = {name: value for name, value in inputs.items() if name not in unstable}
+        selects = {
+            field["name"]: [option.get("value") for option in field.find_all("option", selected=True)]
+            for field in form.find_all("select")
+        }
+        return inputs, selects
+
+    assert values(staff.get(f"{ARTICLE_ADD}?{query}")) == values(staff.get(ARTICLE_ADD))
+
+
+@every_database
+def test_good_initial_values_on_the_article_add_page_are_kept(staff):
+    topic = Topic.objects.create(name="Knees", slug="knees")
+    reference = make_reference(key="kept2020")
+    response = staff.get(
+        ARTICLE_ADD,
+        {
+            "title": "From a link",
+            "published_at": "2025-01-02 10:30",
+            "topics": str(topic.pk),
+            "further_reading": str(reference.pk),
+        },
+    )
+    page = form_of(response)
+    assert page.find("input", {"name": "title"})["value"] == "From a link"
+    assert page.find("input", {"name": "published_at_0"})["value"] == "02/01/2025"
+    assert page.find("input", {"name": "published_at_1"})["value"] == "10:30:00"
+    assert [o["value"] for o in page.find("select", {"name": "topics"}).find_all("option", selected=True)] == [
+        str(topic.pk)
+    ]
+    assert [o["value"] for o in page.find("select", {"name": "further_reading"}).find_all("option", selected=True)] == [
+        str(reference.pk)
+    ]
+
+
+@every_database
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("topics", "99999999999999999999"), ("further_reading", "abc"), ("further_reading", "99999999999999999999")],
+)
+def test_a_chosen_row_that_cannot_exist_is_a_field_error(staff, name, value):
+    data = article_form(**{name: value})
+    before = counts()
+    response = staff.post(ARTICLE_ADD, data)
+    assert response.status_code == 200
+    assert errors_in(response) == f"Please correct the error below. “{value}” is not a valid value."
+    assert counts() == before
+
+
+def formsets_of(response):
+    """The formsets the admin built for the response, by prefix: real formsets, their forms counted."""
+    if "inline_admin_formsets" in response.context:
+        return {inline.formset.prefix: inline.formset for inline in response.context["inline_admin_formsets"]}
+    return {"form": response.context["cl"].formset}
+
+
+FORGED_ROWS = {
+    "sections": (ARTICLE_ADD, lambda: article_form(), 60),
+    "key_points": (ARTICLE_ADD, lambda: article_form(), 20),
+    "authorships": (ARTICLE_ADD, lambda: article_form(), 12),
+    "contributors": (REFERENCE_ADD, lambda: reference_form(), 100),
+    "form": ("/admin/practitioners/practitioner/", lambda: {**management("form", "0"), "_save": "Save"}, 100),
+}
+
+
+@every_database
+@pytest.mark.parametrize("prefix", FORGED_ROWS)
+def test_a_forged_total_forms_of_a_million_builds_no_more_rows_than_allowed_and_saves_nothing(staff, prefix):
+    url, form, allowed = FORGED_ROWS[prefix]
+    data = {**form(), f"{prefix}-TOTAL_FORMS": "1000000"}
+    before = counts()
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    formset = formsets_of(response)[prefix]
+    assert len(formset.forms) == allowed
+    assert list(formset.non_form_errors()) == [f"Please submit at most {allowed} forms."]
+    assert counts() == before
+
+
+@every_database
+def test_a_post_with_more_fields_than_the_cap_is_the_sites_400_and_saves_nothing(staff, settings):
+    data = article_form()
+    before = counts()
+    data.update({f"extra-{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)})
+    response = staff.post(ARTICLE_ADD, data)
+    assert_handled(response, 400)
+    assert "We couldn’t understand that request" in response.content.decode()
+    assert counts() == before
+
+
+@every_database
+def test_the_biggest_legitimate_forms_fit_under_the_field_cap(staff, settings):
+    """A reference with 100 contributors, the most its form takes, posts about 940 fields and saves; ticking every
+    row's delete box adds 100 more, over Django's default cap of 1,000. (An article with every row it may have,
+    30 topics and 50 works of further reading posts about 540.)"""
+    reference = make_reference(key="consensus2024")
+    more = range(reference.contributors.count(), 100)
+    Contributor.objects.bulk_create(
+        [Contributor(reference=reference, surname=f"Author{n}", initials="A.", position=n) for n in more]
+    )
+    url = f"/admin/references/reference/{reference.pk}/change/"
+    form = BeautifulSoup(staff.get(url).content, "html.parser").find("form", id="reference_form")
+    data = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or "__prefix__" in name or field.get("type") in ("checkbox", "submit", "file"):
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True)
+            data[name] = chosen["value"] if chosen else ""
+        else:
+            data[name] = field.text if field.name == "textarea" else field.get("value", "")
+    data["title"] = "Edited"
+    assert 900 < len(data) < 1_000 < len(data) + 100 < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS // 2 + 100
+    response = staff.post(url, data)
+    assert response.status_code == 302, errors_in(response)
+    reference.refresh_from_db()
+    assert reference.title == "Edited"
+    assert reference.contributors.count() == 100

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 
 from bodylab.admin_actions import CheckedSelectionMixin
+from bodylab.admin_forms import CheckedFormInput
 
 from .models import Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class TopicAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
