@@ -38,15 +38,16 @@ def rerender_articles_listing(sender, pks, user=None, **kwargs):
 
 
 @receiver(glossary_changed)
-def rerender_articles_explaining(sender, pks, forms, user=None, **kwargs):
+def rerender_articles_explaining(sender, pks, terms, forms, user=None, **kwargs):
     """Glossary entries changed: the articles that use them, or use any form they had or now have, are
     rendered again (an added word is explained, a removed one no longer), with a revision saying why."""
     listing = Article.objects.filter(glossary_entries__in=pks)
     for form in forms:
         listing |= Article.objects.filter(search_document__icontains=form)
     glossary = Glossary.load()
-    terms = ", ".join(f"“{form}”" for form in sorted(forms, key=str.casefold))
-    render_again(listing, f"The glossary changed: the entry for {terms} was edited.", user, glossary=glossary)
+    named = ", ".join(f"“{term}”" for term in terms)
+    entries = f"the entry {named} was" if len(terms) == 1 else f"the entries {named} were"
+    render_again(listing, f"The glossary changed: {entries} edited.", user, glossary=glossary)
 
 
 def render_again(articles, why, user=None, **loaded):

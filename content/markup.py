@@ -73,7 +73,7 @@ def explanation_source(entry, letter=""):
 def word_entry(entry, letter):
     """One entry of "Words explained on this page", linked back to where the text uses the word."""
     return format_html(
-        '<dt id="{}">{}</dt>\n<dd>{} {} <a class="backlink" href="#{}" aria-label="Back to “{}” in the text">'
+        '<dt id="{}">{}</dt>\n<dd>{} {} <a class="backlink" href="#{}" aria-label="Back to the text: “{}”">'
         "Back to the text</a></dd>",
         f"{WORD_PREFIX}{entry.slug}",
         entry.term,

@@ -13,7 +13,9 @@ from html import escape
 from html.parser import HTMLParser
 
 import textstat
+from textstat.backend.utils import get_lang_easy_words
 
+FAMILIAR_WORDS = get_lang_easy_words("en_US")  # the Dale–Chall list, as textstat ships it (pinned)
 LONG_SENTENCE_WORDS = 25  # the Plain English Campaign's and GOV.UK's advice: 15–20 on average, 25 at most
 MIN_READING_AGE = 5  # the grade formula goes below school age on very short words; no one reads before 5
 WORD = re.compile(r"[^\W_](?:[\w’'\-]*[^\W_])?")
@@ -44,10 +46,11 @@ class Readability:
 
 
 def is_hard(word):
-    """Long or rare: not one of the Dale–Chall list's everyday words, and of three syllables or more,
-    or nine letters or more (the syllable count of medical words is often an underestimate)."""
+    """Long or rare: not one of the Dale–Chall list's 3,000 familiar words, and of three syllables or more,
+    or of nine letters or more: textstat counts one syllable for many medical words ("tibiofemoral"),
+    which neither the CMU dictionary nor pyphen's hyphenation knows."""
     lower = word.casefold()
-    if any(char.isdigit() for char in lower) or textstat.is_easy_word(lower):
+    if any(char.isdigit() for char in lower) or lower in FAMILIAR_WORDS:
         return False
     return len(lower) >= 9 or textstat.syllable_count(lower) >= 3
 

@@ -14,7 +14,7 @@ from django.dispatch import Signal, receiver
 
 from .models import GlossaryEntry
 
-# Sent with `pks`: the entries saved or deleted, and `forms`: the forms they had before and have now.
+# Sent with `pks`: the entries saved or deleted, `terms`: theirs, and `forms`: the forms they had and have now.
 glossary_changed = Signal()
 
 _local = threading.local()
@@ -29,10 +29,10 @@ def _pending():
 def _flush():
     entries, forms = _pending()
     if entries:
-        pks, changed_forms = set(entries), set(forms)
+        pks, terms, changed_forms = set(entries), sorted(e.term for e in entries.values()), set(forms)
         entries.clear()
         forms.clear()
-        glossary_changed.send(sender=GlossaryEntry, pks=pks, forms=changed_forms)
+        glossary_changed.send(sender=GlossaryEntry, pks=pks, terms=terms, forms=changed_forms)
 
 
 @receiver([post_save, post_delete], sender=GlossaryEntry)
