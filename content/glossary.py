@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
 NEVER_MARKED = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp", "script", "style"}
 # An author's inline raw HTML is a placeholder per tag, with the text between them left as text: "<a …>word</a>".
 RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")
-RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # one tag alone: a whole stashed block closes itself
 
 
 class TermReader:
@@ -52,7 +52,7 @@ class TermReader:
         stashed = RAW_HTML.fullmatch(placeholder)
         if not stashed or int(stashed.group(1)) >= len(self.raw_html):
             return
-        tag = RAW_TAG.match(str(self.raw_html[int(stashed.group(1))]))
+        tag = RAW_TAG.fullmatch(str(self.raw_html[int(stashed.group(1))]).strip())
         if tag and tag.group(2).lower() in NEVER_MARKED:
             self.raw_depth = max(0, self.raw_depth + (-1 if tag.group(1) else 1))
 

@@ -70,15 +70,20 @@ def explanation_source(entry, letter=""):
     return format_html('<span class="glossary-source">Source: {}</span>', source)
 
 
-def word_entry(entry, letter):
-    """One entry of "Words explained on this page", linked back to where the text uses the word."""
+def word_entry(entry, letter, listed):
+    """One entry of "Words explained on this page", linked back to where the text uses the word. Its
+    supporting work links to the article's reference list when `listed` there, else is given in full."""
+    if entry.reference_id is not None and listed:
+        cited = format_html('{} (<a href="#{}">{}</a>)', entry.explanation, entry.reference.anchor,
+                            label(entry.reference, letter))  # fmt: skip
+    else:
+        cited = format_html("{} {}", explanation(entry, letter), explanation_source(entry, letter))
     return format_html(
-        '<dt id="{}">{}</dt>\n<dd>{} {} <a class="backlink" href="#{}" aria-label="Back to the text: “{}”">'
+        '<dt id="{}">{}</dt>\n<dd>{} <a class="backlink" href="#{}" aria-label="Back to the text: “{}”">'
         "Back to the text</a></dd>",
         f"{WORD_PREFIX}{entry.slug}",
         entry.term,
-        explanation(entry, letter),
-        explanation_source(entry, letter),
+        cited,
         f"{TERM_PREFIX}{entry.slug}",
         entry.term,
     )

@@ -82,7 +82,10 @@ class Document:
 
     def words_explained_html(self):
         """The <dt>/<dd> pairs of "Words explained on this page", in the order the text first uses them."""
-        entries = ((markup.word_entry(entry, self.letters.get(entry.reference_id, "")),) for entry in self.explained)
+        entries = (
+            (markup.word_entry(entry, self.letters.get(entry.reference_id, ""), entry.reference_id in self.letters),)
+            for entry in self.explained
+        )
         return format_html_join("\n", "{}", entries)
 
     def reference_list_html(self):
