@@ -92,15 +92,18 @@ class GlossaryEntry(models.Model):
             errors["explanation"] = (
                 f"The explanation has {words} words: keep it to {MAX_EXPLANATION_WORDS} or fewer, in plain English."
             )
-        if self.term and not slugify(self.term):
+        slug = slugify(self.term)[:90]
+        if self.term and not slug:
             errors["term"] = "The term needs at least one letter or digit."
+        elif GlossaryEntry.objects.exclude(pk=self.pk).filter(slug=slug).exists():
+            errors["term"] = f"“{self.term}” would have the same address on /glossary/ as another entry: change one."
         taken = {}
         for entry in GlossaryEntry.objects.exclude(pk=self.pk).only("term", "other_forms"):
             for form in entry.forms:
                 taken[form.casefold()] = entry.term
         clashes = [f"“{form}” is already a form of “{taken[form.casefold()]}”" for form in self.forms
                    if form.casefold() in taken]  # fmt: skip
-        if clashes:
+        if clashes and "term" not in errors:
             field = "term" if self.term.casefold() in taken else "other_forms"
             errors[field] = "Each word can be explained by one entry only: " + "; ".join(clashes) + "."
         if errors:

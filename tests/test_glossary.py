@@ -116,6 +116,40 @@ def test_an_entry_is_refused_with_a_long_explanation_or_a_form_of_another_entry(
     }
 
 
+def test_an_entry_whose_address_would_be_another_entrys_is_refused_naming_the_term(db):
+    GlossaryEntry.objects.create(term="pronation", explanation="Rolling in.")
+    with pytest.raises(ValidationError) as refused:
+        GlossaryEntry(term="pronation!", explanation="Rolling in.").full_clean()
+    assert refused.value.message_dict == {
+        "term": ["“pronation!” would have the same address on /glossary/ as another entry: change one."]
+    }
+
+
+def test_the_admin_refuses_a_long_explanation_naming_the_field_and_saves_nothing(admin_client):
+    url = "/admin/glossary/glossaryentry/add/"
+    data = {"term": "pronation", "other_forms": "pronated", "explanation": " ".join(["word"] * 41), "reference": ""}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = BeautifulSoup(response.content, "html.parser").select(".field-explanation .errorlist li")
+    assert [e.get_text() for e in errors] == ["The explanation has 41 words: keep it to 40 or fewer, in plain English."]
+    assert not GlossaryEntry.objects.exists()
+    assert admin_client.post(url, {**data, "explanation": "The foot rolling inwards."}).status_code == 302
+    assert GlossaryEntry.objects.get().forms == ["pronation", "pronated"]
+
+
+def test_editors_keep_the_glossary_and_authors_read_it(db):
+    from django.contrib.auth.models import Group
+
+    def codenames(group):
+        return sorted(Group.objects.get(name=group).permissions.filter(content_type__app_label="glossary")
+                      .values_list("codename", flat=True))  # fmt: skip
+
+    assert codenames("Editor") == [
+        "add_glossaryentry", "change_glossaryentry", "delete_glossaryentry", "view_glossaryentry"
+    ]  # fmt: skip
+    assert codenames("Author") == ["view_glossaryentry"]
+
+
 # --- Saved articles, the page cache and /glossary/ -------------------------------------------------------------------
 
 
