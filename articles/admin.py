@@ -1,5 +1,6 @@
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -33,7 +35,12 @@ PUBLISH_PERMISSION = "articles.publish_article"
 reversion.register(KeyPoint)
 reversion.register(Section)
 reversion.register(ArticleAuthor)
-reversion.register(Article, follow=["key_points", "sections", "authorships"], exclude=["edit_version", *PAGE_FIELDS])
+# The glossary entries the text uses are derived too, like its citations.
+reversion.register(
+    Article,
+    follow=["key_points", "sections", "authorships"],
+    exclude=["edit_version", "glossary_entries", *PAGE_FIELDS],
+)
 
 
 class _LoadedRowChoiceField(forms.ModelChoiceField):
@@ -123,6 +130,25 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReadingAgeFilter(admin.SimpleListFilter):
+    title = "reading age"
+    parameter_name = "reading"
+
+    def lookups(self, request, model_admin):
+        target = settings.READING_AGE_TARGET
+        return [
+            ("harder", f"Harder than the target (over {target})"),
+            ("within", f"Within the target ({target} or below)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "harder":
+            return queryset.harder_than_target()
+        if self.value() == "within":
+            return queryset.filter(reading_age__lte=settings.READING_AGE_TARGET)
+        return queryset
+
+
 class ArticleChangeList(ChangeList):
     def get_filters(self, request):
         try:
@@ -137,8 +163,9 @@ class ArticleChangeList(ChangeList):
 class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     form = ArticleForm
     inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
-    list_display = ["title", "status_label", "published_at", "review_label"]
-    list_filter = ["status", ReviewDueFilter, "topics"]
+    list_display = ["title", "status_label", "published_at", "review_label", "reading_age_label"]
+    list_filter = ["status", ReviewDueFilter, ReadingAgeFilter, "topics"]
+    readonly_fields = ["reading_level"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -157,6 +184,14 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         ),
         ("Clinical review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
         ("Introduction", {"fields": ["intro"]}),
+        (
+            "Reading level",
+            {
+                "fields": ["reading_level"],
+                "description": "Advice, as of the last save: it never stops a save. The live preview under each "
+                "text box gives that text's figures as you write.",
+            },
+        ),
         ("Topics and image", {"fields": ["topics", "featured_image", "featured_image_alt"]}),
         (
             "Further reading",
@@ -178,7 +213,7 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
             "js/admin-inline-positions.js",
             "js/admin-unsaved-changes.js",
         ]
-        css = {"all": ["css/admin-editor.css"]}
+        css = {"all": ["css/admin-editor.css", "css/admin-reading-level.css"]}
 
     # Roles: an Author writes drafts; publishing, scheduling and archiving need publish_article.
 
@@ -251,6 +286,22 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         if article.review_overdue:
             return format_html('<strong class="review-overdue">Overdue since {}</strong>', article.next_review_due)
         return article.next_review_due
+
+    @admin.display(description="Reading age", ordering="reading_age")
+    def reading_age_label(self, article):
+        if article.reading_age is None:
+            return "—"
+        if article.reading_age > settings.READING_AGE_TARGET:
+            return format_html('<strong class="reading-harder">{} (target {})</strong>', article.reading_age,
+                               settings.READING_AGE_TARGET)  # fmt: skip
+        return article.reading_age
+
+    @admin.display(description="Reading level")
+    def reading_level(self, article):
+        return render_to_string(
+            "admin/articles/article/reading_level.html",
+            {"figures": article.readability if article.pk else {}, "target": settings.READING_AGE_TARGET},
+        )
 
     def _create_formsets(self, request, obj, change):
         """The rows' formsets, hung on the article too: ArticleForm renders the article with them."""

@@ -13,10 +13,13 @@ from django import forms
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
-from django.utils.html import escape
+from django.template.defaultfilters import pluralize
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from content import pipeline
+from content import pipeline, readability
+from glossary.terms import Glossary
 from references.citations import Library
 from uploads import images
 
@@ -41,9 +44,49 @@ def preview(request):
 
 
 def markdownify(text):
-    """markdownx's preview function (MARKDOWNX_MARKDOWNIFY_FUNCTION): one field through the content pipeline."""
-    document = pipeline.render([pipeline.Source(text, "this text")], Library.load())
-    return problems_html([problem.sentence for problem in document.problems]) + document.html[0]
+    """markdownx's preview function (MARKDOWNX_MARKDOWNIFY_FUNCTION): one field through the content pipeline,
+    with its long sentences highlighted and its reading level and glossary words said below it."""
+    glossary = Glossary.load()
+    document = pipeline.render([pipeline.Source(text, "this text")], Library.load(), glossary=glossary)
+    html = readability.highlight_long_sentences(document.html[0])
+    problems = problems_html([problem.sentence for problem in document.problems])
+    return problems + html + reading_level_html(document, glossary)
+
+
+def reading_level_html(document, glossary):
+    """The block at the foot of the preview: how hard this text is against the clinic's target, the words
+    the glossary explains, and the long or rare words it has no entry for. Advice: it never stops a save."""
+    figures = readability.measure(document.html)
+    if not figures.sentences:
+        return ""
+    target = settings.READING_AGE_TARGET
+    verdict = "within the target" if figures.reading_age <= target else "harder than the target"
+    explained = {form.casefold() for entry in document.explained for form in entry.forms}
+    unexplained = [word for word in figures.hard_words if word not in explained and word not in glossary.by_form]
+    long_sentences = len(figures.long_sentences)
+    rows = [
+        format_html(
+            "<p><strong>Reading age {}</strong> ({}: {} or below) · Flesch Reading Ease {} · {} sentence{} over {} "
+            "words{}</p>",
+            figures.reading_age,
+            verdict,
+            target,
+            figures.reading_ease,
+            long_sentences,
+            pluralize(long_sentences),
+            readability.LONG_SENTENCE_WORDS,
+            " (highlighted)" if long_sentences else "",
+        ),
+        _word_list("Explained from the glossary", [entry.term for entry in document.explained]),
+        _word_list("Long or rare words with no glossary entry yet", unexplained),
+    ]
+    return format_html(
+        '<div class="preview-reading-level" role="note" aria-label="Reading level">{}</div>', mark_safe("".join(rows))
+    )
+
+
+def _word_list(label, words):
+    return format_html("<p>{}: {}</p>", label, ", ".join(words) if words else "none")
 
 
 def problems_html(problems):

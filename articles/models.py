@@ -14,6 +14,7 @@ import json
 import re
 import time
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Prefetch
 from django.urls import get_script_prefix, reverse
@@ -23,7 +24,8 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 import pagecache
-from content import markup, pipeline
+from content import markup, pipeline, readability
+from glossary.terms import Glossary
 from references.citations import CitedLibrary
 from references.models import Reference
 from uploads.images import ReencodedImageField, ServerChosenName
@@ -32,7 +34,9 @@ from uploads.renditions import responsive_images
 WORDS_PER_MINUTE = 200  # a comfortable pace for health information read on a phone
 
 # Ids the article template uses itself; section anchors must not take them.
-RESERVED_ANCHORS = {"main", "content", "toc", "key-points", "references", "further-reading", "article-nav", "top"}
+RESERVED_ANCHORS = {
+    "main", "content", "toc", "key-points", "references", "further-reading", "words-explained", "article-nav", "top",
+}  # fmt: skip
 
 
 # What Article.render derives from the text, stored by Article.store_rendering.
@@ -40,8 +44,11 @@ RENDERED_FIELDS = (
     "intro_html",
     "references_html",
     "further_reading_html",
+    "words_explained_html",
     "search_document",
     "reading_minutes",
+    "reading_age",
+    "readability",
     "citation_pins",
 )
 
@@ -103,6 +110,10 @@ class ArticleQuerySet(models.QuerySet):
             next_review_due__lte=today + datetime.timedelta(days=within_days)
         )
 
+    def harder_than_target(self):
+        """Articles whose stored reading age is above the clinic's target (settings.READING_AGE_TARGET)."""
+        return self.filter(reading_age__gt=settings.READING_AGE_TARGET)
+
     def for_list(self):
         return self.prefetch_related(
             Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("practitioner"))
@@ -145,6 +156,12 @@ class Article(RemembersStored, models.Model):
     # letters: rendered with the text, and again whenever a work listed in them changes.
     references_html = models.TextField(blank=True, editable=False)
     further_reading_html = models.TextField(blank=True, editable=False)
+    # "Words explained on this page": the glossary entries the text uses, as rendered with it, and
+    # again whenever one of them changes (articles.signals).
+    words_explained_html = models.TextField(blank=True, editable=False)
+    glossary_entries = models.ManyToManyField(
+        "glossary.GlossaryEntry", related_name="articles", blank=True, editable=False
+    )
     # The page's parts that only change when content changes, as the public sees them (see
     # articles.page): the <article> with its topics, and the head's sharing tags and structured data.
     # Rendered by `store_page`, with the text and again whenever something they show changes
@@ -192,6 +209,10 @@ class Article(RemembersStored, models.Model):
     # Derived on save, for search and the reading-time estimate.
     search_document = models.TextField(blank=True, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # Advice for authors (content.readability), worked out on save so the admin's list need not:
+    # the whole article's UK reading age, and its figures with each part's ({"whole": …, "parts": […]}).
+    reading_age = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    readability = models.JSONField(default=dict, blank=True, editable=False)
     # A new value on every save (the time in ns, so it never repeats, even after a revision is
     # restored): a form opened before someone else's save cannot overwrite it.
     edit_version = models.BigIntegerField(default=0, editable=False)
@@ -215,6 +236,7 @@ class Article(RemembersStored, models.Model):
 
     def save(self, *args, **kwargs):
         self.edit_version = time.time_ns()
+        self._created_by_save = self._state.adding  # a new article has no rows linked to it yet
         super().save(*args, **kwargs)
         old_slug = getattr(self, "_saved_slug", None)
         if old_slug and old_slug != self.slug and self.status != self.Status.DRAFT:
@@ -305,16 +327,21 @@ class Article(RemembersStored, models.Model):
         texts = [source.text or "" for source in self.content_sources(key_points, sections)]
         return CitedLibrary(texts, pks=[*further_reading_pks, *(self.citation_pins or {}).values()])
 
-    def render(self, library, key_points, sections, further_reading):
+    def render(self, library, key_points, sections, further_reading, glossary=None):
         """Render the article into its derived fields, in memory, and return the pipeline's Document.
 
         `key_points` and `sections` are the rows in page order (saved or not: the admin renders
         its forms' rows before saving them). Nothing is written: see `store_rendering`.
         Citations that cannot be resolved are in `document.problems`; they stay unlinked, unless
         they resolved before, when they keep linking to that work (see `citation_pins`).
+        The glossary is loaded unless given.
         """
         document = pipeline.render(
-            self.content_sources(key_points, sections), library, self.citation_pins, further_reading
+            self.content_sources(key_points, sections),
+            library,
+            self.citation_pins,
+            further_reading,
+            glossary if glossary is not None else Glossary.load(),
         )
         html = [responsive_images(part) for part in document.html]
         self.intro_html = html[0]
@@ -330,6 +357,8 @@ class Article(RemembersStored, models.Model):
                 point.text_html = f'<a href="#{section.anchor}">{point.text_html}</a>'
         self.references_html = document.reference_list_html()
         self.further_reading_html = document.further_reading_html()
+        self.words_explained_html = document.words_explained_html()
+        self.explained_pks = {entry.pk for entry in document.explained}
         self.search_document = markup.plain_text(
             [
                 self.intro_html,
@@ -340,7 +369,22 @@ class Article(RemembersStored, models.Model):
         words = len(f"{self.title} {self.subtitle} {self.search_document}".split())
         self.reading_minutes = max(1, round(words / WORDS_PER_MINUTE))
         self.citation_pins = document.pins
+        self._measure_readability(key_points, sections)
         return document
+
+    def _measure_readability(self, key_points, sections):
+        """The figures of the whole text (intro, key points, sections with their headings) and of each part."""
+        parts = [("Introduction", [self.intro_html]), ("Key points", [p.text_html for p in key_points])]
+        parts += [(f"Section “{s.heading}”", [f"<h2>{escape(s.heading)}</h2>", s.body_html]) for s in sections]
+        sentences = [(name, readability.sentences_in(fragments)) for name, fragments in parts]
+        whole = readability.measure_sentences([s for _, found in sentences for s in found])
+        self.reading_age = whole.reading_age
+        self.readability = {
+            "whole": whole.as_dict(),
+            "parts": [
+                {"name": name, **readability.measure_sentences(found).as_dict()} for name, found in sentences if found
+            ],
+        }
 
     def store_rendering(self, document, key_points, sections):
         """Write what `render` derived: the article's HTML fields, its rows' HTML, and its citations.
@@ -354,6 +398,7 @@ class Article(RemembersStored, models.Model):
             KeyPoint.objects.bulk_update([p for p in key_points if p.stored_changed()], ["text_html"])
             Section.objects.bulk_update([s for s in sections if s.stored_changed()], ["anchor", "body_html"])
             changed_works = self._store_citations(document)
+            self._store_glossary_entries()
         # update() and bulk_*() send no signals: say what changed (pagecache). store_page refreshes the article.
         tags = {f"{Reference._meta.db_table}:{pk}" for pk in changed_works}
         if tags and self.page_cache_listed:
@@ -379,6 +424,18 @@ class Article(RemembersStored, models.Model):
             Citation.objects.bulk_create(new)
         return {ref for ref in stored if ref not in wanted} | {ref for ref in wanted if ref not in stored}
 
+    def _store_glossary_entries(self):
+        """The entries the text uses, so that a change to one renders this article again (articles.signals)."""
+        wanted = getattr(self, "explained_pks", None)
+        if wanted is None:
+            return
+        created = getattr(self, "_created_by_save", False)
+        stored = set() if created else set(self.glossary_entries.values_list("pk", flat=True))
+        if stored - wanted:
+            self.glossary_entries.remove(*(stored - wanted))
+        if wanted - stored:
+            self.glossary_entries.add(*(wanted - stored))
+
     def store_page(self):
         """Render the page's stored parts from the saved article and its rows, and store them.
 
@@ -400,13 +457,13 @@ class Article(RemembersStored, models.Model):
                 setattr(self, name, value)
         pagecache.invalidate(pagecache.tag_for(self))  # update() sends no signal
 
-    def render_content(self, library=None):
+    def render_content(self, library=None, glossary=None):
         """Render the saved article again and store it; returns the problems found, as text."""
         key_points, sections = list(self.key_points.all()), list(self.sections.all())
         further_reading = list(self.further_reading.with_contributors())
         if library is None:
             library = self.library_for(key_points, sections, [ref.pk for ref in further_reading])
-        document = self.render(library, key_points, sections, further_reading)
+        document = self.render(library, key_points, sections, further_reading, glossary)
         self.store_rendering(document, key_points, sections)
         return [str(problem) for problem in document.problems]
 

@@ -6,6 +6,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 import pagecache
+from glossary.signals import glossary_changed
+from glossary.terms import Glossary
 from practitioners.models import Practitioner
 from references.citations import Library
 from references.signals import library_changed
@@ -18,23 +20,47 @@ logger = logging.getLogger(__name__)
 
 @receiver(library_changed)
 def rerender_articles_listing(sender, pks, user=None, **kwargs):
-    """A work changed: the articles that cite it or list it as further reading must show it as it is now.
+    """A work changed: the articles that cite it, list it as further reading, or explain a word with it
+    (a glossary entry's supporting work) must show it as it is now.
 
     Only those articles: a year letter belongs to one article's list, so a work added or
     changed elsewhere in the library changes no other page. Each article whose page
     changes gets a revision saying why, so every change a reader can see can be traced.
     """
     library = Library.load()
-    listing = Article.objects.filter(citations__reference__in=pks) | Article.objects.filter(further_reading__in=pks)
+    listing = (
+        Article.objects.filter(citations__reference__in=pks)
+        | Article.objects.filter(further_reading__in=pks)
+        | Article.objects.filter(glossary_entries__reference__in=pks)
+    )
     keys = ", ".join(sorted(ref.key for ref in (library.by_pk.get(pk) for pk in pks) if ref)) or "a deleted reference"
-    for article in listing.distinct().order_by("pk"):
+    render_again(listing, f"The reference list changed: the reference {keys} was edited.", user, library=library)
+
+
+@receiver(glossary_changed)
+def rerender_articles_explaining(sender, pks, terms, forms, user=None, **kwargs):
+    """Glossary entries changed: the articles that use them, or use any form they had or now have, are
+    rendered again (an added word is explained, a removed one no longer), with a revision saying why."""
+    listing = Article.objects.filter(glossary_entries__in=pks)
+    for form in forms:
+        listing |= Article.objects.filter(search_document__icontains=form)
+    glossary = Glossary.load()
+    named = ", ".join(f"“{term}”" for term in terms)
+    entries = f"the entry {named} was" if len(terms) == 1 else f"the entries {named} were"
+    render_again(listing, f"The glossary changed: {entries} edited.", user, glossary=glossary)
+
+
+def render_again(articles, why, user=None, **loaded):
+    """Render `articles` again (`loaded`: the library or glossary, loaded once for all of them); each
+    whose page changed gets a revision with `why`, by `user` when known."""
+    for article in articles.distinct().order_by("pk"):
         before = {name: getattr(article, name) for name in RENDERED_FIELDS}
-        problems = article.render_content(library)
+        problems = article.render_content(**loaded)
         for problem in problems:
-            logger.warning("%s (article “%s”) after a change to the reference library", problem, article.title)
+            logger.warning("%s (article “%s”) after: %s", problem, article.title, why)
         if any(getattr(article, name) != value for name, value in before.items() if name != "citation_pins"):
             with reversion.create_revision(manage_manually=True):
-                reversion.set_comment(f"The reference list changed: the reference {keys} was edited.")
+                reversion.set_comment(why)
                 if user is not None and user.is_authenticated:
                     reversion.set_user(user)
                 reversion.add_to_revision(Article.objects.get(pk=article.pk))

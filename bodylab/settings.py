@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "references",
     "practitioners",
     "topics",
+    "glossary",
     "articles",
     "search",
     "health",
@@ -249,6 +250,10 @@ else:
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "60"))
+
+# The UK reading age the clinic writes for (content.readability): the admin flags articles above it.
+# The NHS writes for 9 to 11.
+READING_AGE_TARGET = int(os.environ.get("READING_AGE_TARGET", "11"))
 
 LOGGING = {
     "version": 1,

@@ -38,6 +38,7 @@ def _addresses(script_prefix):
         "practitioners": reverse("practitioners:list"),
         "references": reverse("references:list"),
         "search": reverse("search:search"),
+        "glossary": reverse("glossary:list"),
         "rss": reverse("feed-rss"),
         "atom": reverse("feed-atom"),
         "favicon": static("img/favicon.svg"),

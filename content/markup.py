@@ -10,14 +10,16 @@ import html
 import re
 from html.parser import HTMLParser
 
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
 from references import harvard
 
 CITE_PREFIX = "cite-"
-# Ids a page's own headings must not take: reference-list entries (Reference.anchor) and citations.
-ID_PREFIXES = ("ref-", CITE_PREFIX)
+TERM_PREFIX = "term-"  # a glossary word where the text uses it first
+WORD_PREFIX = "word-"  # its entry in "Words explained on this page" and on /glossary/
+# Ids a page's own headings must not take: reference-list entries (Reference.anchor), citations, glossary words.
+ID_PREFIXES = ("ref-", CITE_PREFIX, TERM_PREFIX, WORD_PREFIX)
 
 
 def cite_id(reference, number):
@@ -31,6 +33,59 @@ def citation_link(reference, text, number, letter):
         cite_id(reference, number),
         text,
         mark_safe(reference.harvard_html(letter)),  # harvard_html escapes every field itself
+    )
+
+
+def term(entry, text, letter):
+    """A glossary word where the text first uses it: like a citation, a link to its entry at the end of the
+    article, and its explanation in a card that CSS shows beside it on hover, focus or tap, which the link
+    names as its description (aria-describedby) for screen readers. The <dfn> and its definition share
+    the paragraph, as HTML asks."""
+    card = f"{TERM_PREFIX}{entry.slug}-card"
+    return format_html(
+        '<span class="term"><dfn><a class="term-link" href="#{}" id="{}" aria-describedby="{}">{}</a></dfn>'
+        '<span class="term-card" id="{}"><strong>{}</strong>: {}</span></span>',
+        f"{WORD_PREFIX}{entry.slug}",
+        f"{TERM_PREFIX}{entry.slug}",
+        card,
+        text,
+        card,
+        entry.term,
+        explanation(entry, letter),
+    )
+
+
+def explanation(entry, letter=""):
+    """An entry's explanation, escaped, with its supporting work cited as in articles: (Neumann, 2017)."""
+    if entry.reference_id is None:
+        return escape(entry.explanation)
+    return format_html("{} ({})", entry.explanation, label(entry.reference, letter))
+
+
+def explanation_source(entry, letter=""):
+    """The full reference of an entry's supporting work, for the lists of words (not the card: kept short)."""
+    if entry.reference_id is None:
+        return ""
+    source = mark_safe(entry.reference.harvard_html(letter))  # harvard_html escapes every field itself
+    return format_html('<span class="glossary-source">Source: {}</span>', source)
+
+
+def word_entry(entry, letter, listed):
+    """One entry of "Words explained on this page", linked back to where the text uses the word. Its
+    supporting work links to the article's reference list when `listed` there, else is given in full."""
+    if entry.reference_id is not None and listed:
+        cited = format_html('{} (<a href="#{}">{}</a>)', entry.explanation, entry.reference.anchor,
+                            label(entry.reference, letter))  # fmt: skip
+    else:
+        cited = format_html("{} {}", explanation(entry, letter), explanation_source(entry, letter))
+    return format_html(
+        '<dt id="{}">{}</dt>\n<dd>{} <a class="backlink" href="#{}" aria-label="Back to the text: “{}”">'
+        "Back to the text</a></dd>",
+        f"{WORD_PREFIX}{entry.slug}",
+        entry.term,
+        cited,
+        f"{TERM_PREFIX}{entry.slug}",
+        entry.term,
     )
 
 
@@ -64,7 +119,8 @@ def further_reading_entry(reference, letter):
 
 class _PlainText(HTMLParser):
     """The words of rendered fragments, a line per block, without what repeats them: the full
-    reference in each citation's card, and timeline charts (their words repeat the text around them)."""
+    reference in each citation's card, a glossary word's explanation, and timeline charts (their
+    words repeat the text around them)."""
 
     BLOCKS = {"p", "li", "h2", "h3", "h4", "blockquote", "tr", "br"}
 
@@ -76,7 +132,7 @@ class _PlainText(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         if self.skipping:
             self.skipping.append(tag)
-        elif "cite-card" in classes or (tag == "figure" and "timeline" in classes):
+        elif "cite-card" in classes or "term-card" in classes or (tag == "figure" and "timeline" in classes):
             self.skipping.append(tag)
 
     def handle_endtag(self, tag):

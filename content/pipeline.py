@@ -1,4 +1,4 @@
-"""Markdown -> citations -> timeline charts -> sanitized HTML, for all the fields of one document at once.
+"""Markdown -> citations, glossary words, timeline charts -> sanitized HTML, for all the fields of a document.
 
 `render()` is the one path from what a practitioner typed to what a patient
 reads: the live preview, the admin's validation and save, the importers and
@@ -7,7 +7,8 @@ the re-rendering after a library change all call it, and use what it returns
 
 A document is rendered as a whole because its citations are: back-links are
 numbered in reading order across the fields, and year letters (2019a, 2019b)
-are given within the document's own reference list.
+are given within the document's own reference list, and a glossary word is explained where the
+document first uses it.
 """
 
 import re
@@ -26,6 +27,7 @@ from markdown.util import ETX, STX
 from references import harvard
 from references.citations import normalise_names
 
+from . import glossary as terms
 from . import markup
 from .citations import TOKEN_RE, CitationExtension, CitationReader, Group
 from .sanitize import sanitize
@@ -76,6 +78,15 @@ class Document:
     letters: dict  # reference pk -> its year letter in this document's lists ('' for most)
     further_reading: list  # listed without being cited, in reference-list order
     pins: dict  # each citation as written -> the pk of the work it resolved to
+    explained: list = ()  # the glossary entries the text uses, in order of first use
+
+    def words_explained_html(self):
+        """The <dt>/<dd> pairs of "Words explained on this page", in the order the text first uses them."""
+        entries = (
+            (markup.word_entry(entry, self.letters.get(entry.reference_id, ""), entry.reference_id in self.letters),)
+            for entry in self.explained
+        )
+        return format_html_join("\n", "{}", entries)
 
     def reference_list_html(self):
         """The <li> entries of the reference list, with back-links, in Cite Them Right order."""
@@ -89,16 +100,29 @@ class Document:
         return format_html_join("\n", "{}", entries)
 
 
-def render(sources, library, pins=None, further_reading=()):
-    """Render every source; see the module docstring. Never raises for what an author can type."""
+def render(sources, library, pins=None, further_reading=(), glossary=None):
+    """Render every source; see the module docstring. Never raises for what an author can type.
+
+    `glossary`: a glossary.terms.Glossary whose words are explained at their first use (none if None);
+    one-line sources (key points) are left unmarked: each may become a link to its section.
+    """
     state = _State(library)
+    term_reader = terms.TermReader(glossary)
     md = markdown.Markdown(
-        extensions=["fenced_code", "tables", "sane_lists", CitationExtension(state.reader), _Linear(state)],
+        extensions=[
+            "fenced_code",
+            "tables",
+            "sane_lists",
+            CitationExtension(state.reader),
+            terms.GlossaryExtension(term_reader),
+            _Linear(state),
+        ],
         output_format="html",
     )
     html = []
     for number, source in enumerate(sources):
         state.reader.field = number
+        term_reader.enabled = not source.inline
         html.append(state.convert(md, source))
     resolver = _Resolver(library, pins or {}, state.problems, sources)
     # In reading order: the order their tokens stand in the fields, whatever pattern read them.
@@ -110,6 +134,12 @@ def render(sources, library, pins=None, further_reading=()):
     letters = year_letters(cited + further)
     writer = _Writer(state.reader.groups, letters)
     html = [CHART_RE.sub(lambda m: state.charts[int(m[1])], TOKEN_RE.sub(writer.group, part)) for part in html]
+
+    def term(match):
+        entry, text = term_reader.uses[int(match.group(1))]
+        return markup.term(entry, text, letters.get(entry.reference_id, ""))
+
+    html = [terms.TOKEN_RE.sub(term, part) for part in html]
     for unreadable in state.reader.unreadable:
         where = sources[unreadable.field].where
         if unreadable.in_link:
@@ -122,7 +152,8 @@ def render(sources, library, pins=None, further_reading=()):
         more = len(state.problems) - MAX_PROBLEMS
         last = state.problems[MAX_PROBLEMS]
         state.problems[MAX_PROBLEMS:] = [Problem(last.field, f"…and {more} more problems of the same kinds")]
-    return Document(html, state.problems, cited, writer.uses, letters, further, resolver.resolved)
+    explained = list(term_reader.explained.values())
+    return Document(html, state.problems, cited, writer.uses, letters, further, resolver.resolved, explained)
 
 
 def year_letters(works):

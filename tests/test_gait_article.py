@@ -33,8 +33,9 @@ def page(client, demo_content):
     response = client.get(GAIT_URL)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    # The full references beside each citation only show on hover or focus; read the text as it stands.
-    for card in soup.select(".cite-card"):
+    # The full references beside each citation, and the explanations beside glossary words, only show on
+    # hover or focus; read the text as it stands.
+    for card in soup.select(".cite-card, .term-card"):
         card.decompose()
     return soup
 

@@ -362,7 +362,7 @@ def test_every_model_shown_on_pages_says_how_its_changes_refresh_them():
     """A new model in a content app must declare itself, or its changes would leave pages stale."""
     undeclared = [
         model._meta.label
-        for app in ("articles", "references", "practitioners", "topics")
+        for app in ("articles", "references", "practitioners", "topics", "glossary")
         for model in apps.get_app_config(app).get_models()
         if not (getattr(model, "shown_on_pages", False) or getattr(model, "shown_with", ()))
     ]

@@ -1,5 +1,5 @@
 // The site works without JavaScript; this only adds what CSS cannot do.
-// A citation's card opens on hover or keyboard focus (CSS). Escape closes it without moving
+// A citation's card, or a glossary word's explanation, opens on hover or keyboard focus (CSS). Escape closes it without moving
 // the pointer or the focus (WCAG 2.2, 1.4.13 "Content on hover or focus"); it may open again
 // once the pointer or focus has left that citation.
 (function () {
@@ -8,7 +8,7 @@
     if (event.key !== "Escape") {
       return;
     }
-    document.querySelectorAll(".cite:hover, .cite:focus-within").forEach(function (cite) {
+    document.querySelectorAll(".cite:hover, .cite:focus-within, .term:hover, .term:focus-within").forEach(function (cite) {
       cite.classList.add("cite-dismissed");
     });
   });

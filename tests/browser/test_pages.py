@@ -17,6 +17,7 @@ PAGES = {
     "practitioners": ("/practitioners/", 200),
     "references": ("/references/", 200),
     "reference-detail": ("/references/neumann2017/", 200),
+    "glossary": ("/glossary/", 200),
     "not-found": ("/no-such-page/", 404),
 }
 
@@ -119,3 +120,33 @@ def test_a_citation_card_opens_on_focus_and_closes_with_escape(demo_site, page):
     page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")
     assert card.is_visible()  # back on the citation: the card opens again
+
+
+def test_a_glossary_word_is_reached_by_keyboard_and_its_explanation_read_as_its_description(demo_site, page):
+    """The gait article's first glossary word: Tab reaches it, its explanation opens beside it and is its
+    accessible description (what a screen reader announces); Escape closes it; following it without
+    JavaScript's help lands on its entry in "Words explained on this page"."""
+    from playwright.sync_api import expect
+
+    page.goto(GAIT_URL)
+    word = page.locator("a.term-link").first
+    card = page.locator(".term-card").first
+    assert word.inner_text() == "tibiofemoral"
+    assert not card.is_visible()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('term-link')"):
+            break
+    assert page.evaluate("document.activeElement.textContent") == "tibiofemoral"
+    assert card.is_visible()
+    explanation = "tibiofemoral joint: The main knee joint, where the thigh bone (femur) meets the shin bone (tibia)."
+    expect(word).to_have_accessible_description(f"{explanation} (Moore, Dalley and Agur, 2023)")
+    assert page.evaluate("document.activeElement.parentElement.tagName") == "DFN"
+    page.keyboard.press("Escape")
+    assert not card.is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#word-tibiofemoral-joint")
+    entry = page.locator("#word-tibiofemoral-joint")
+    assert entry.is_visible() and entry.inner_text() == "tibiofemoral joint"
+    page.locator(".words-explained a.backlink").first.click()
+    assert page.url.endswith("#term-tibiofemoral-joint")

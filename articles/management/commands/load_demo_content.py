@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from glossary.demo import load_demo_glossary
 from practitioners.models import Practitioner
 
 DEMO_REFERENCES = settings.BASE_DIR / "references" / "demo" / "references.json"
@@ -11,7 +12,7 @@ DEMO_ARTICLES = settings.BASE_DIR / "articles" / "demo"
 
 
 class Command(BaseCommand):
-    help = "Import the demo references and articles (the gait article and its neighbours). Safe to run again."
+    help = "Import the demo references, glossary and articles (the gait article and its neighbours). Safe to run again."
 
     def handle(self, *args, **options):
         # The demo articles' byline. No person is invented: the clinic's team as a whole.
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             },
         )
         call_command("import_references", str(DEMO_REFERENCES), stdout=self.stdout)
+        added = load_demo_glossary()  # before the articles, so that they explain its words when imported
+        self.stdout.write(f"Demo glossary: {added} entries added (demo entries, for the clinic to review).")
         for path in sorted(Path(DEMO_ARTICLES).glob("*.md")):
             try:
                 call_command("import_article", str(path), stdout=self.stdout)

@@ -1,0 +1,97 @@
+"""Glossary words as tokens of the Markdown parser, like citations (content.citations).
+
+A tree processor runs once the inline patterns have made the paragraph's elements: it looks for the
+forms of the glossary's entries in the text of each element, never inside code, headings, links or raw
+HTML (which are elements or placeholders of their own by then), nor inside a citation (a token by then),
+and puts a token in place of the first use of each entry in the whole document. The pipeline puts
+`content.markup.term` in place of each token after sanitizing, as it does for citations.
+"""
+
+import re
+
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import ETX, STX
+
+TOKEN = "bodylab-term"
+TOKEN_RE = re.compile(f"{STX}{TOKEN}:(\\d+){ETX}")
+# Python-Markdown's placeholders (raw HTML, code) and our own tokens (citations, charts): never looked into.
+PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
+NEVER_MARKED = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp", "script", "style"}
+# An author's inline raw HTML is a placeholder per tag, with the text between them left as text: "<a …>word</a>".
+RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")
+RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # one tag alone: a whole stashed block closes itself
+
+
+class TermReader:
+    """Finds the first use of each glossary entry in one document (all the fields of an article)."""
+
+    def __init__(self, glossary):
+        self.glossary = glossary
+        self.uses = []  # (entry, text as written), in the order they were found: index = token number
+        self.explained = {}  # entry pk -> entry, in the order of first use
+        self.enabled = True  # off for one-line fields (key points), which may themselves become links
+        self.raw_html = []  # the field's stashed raw HTML (Python-Markdown's htmlStash)
+        self.raw_depth = 0  # inside how many of the author's raw <a>, <code>... tags
+
+    def mark(self, text):
+        if not text or not self.enabled or self.glossary is None:
+            return text
+        pieces, last = [], 0
+        for placeholder in [*PLACEHOLDER.finditer(text), None]:
+            end = placeholder.start() if placeholder else len(text)
+            plain = text[last:end]
+            pieces.append(plain if self.raw_depth else self._mark_plain(plain))
+            if placeholder:
+                pieces.append(placeholder.group(0))
+                self._follow_raw_html(placeholder.group(0))
+                last = placeholder.end()
+        return "".join(pieces)
+
+    def _follow_raw_html(self, placeholder):
+        stashed = RAW_HTML.fullmatch(placeholder)
+        if not stashed or int(stashed.group(1)) >= len(self.raw_html):
+            return
+        tag = RAW_TAG.fullmatch(str(self.raw_html[int(stashed.group(1))]).strip())
+        if tag and tag.group(2).lower() in NEVER_MARKED:
+            self.raw_depth = max(0, self.raw_depth + (-1 if tag.group(1) else 1))
+
+    def _mark_plain(self, text):
+        out, last = [], 0
+        for start, end, entry in self.glossary.find(text):
+            if entry.pk in self.explained:
+                continue
+            self.explained[entry.pk] = entry
+            self.uses.append((entry, text[start:end]))
+            out.extend((text[last:start], f"{STX}{TOKEN}:{len(self.uses) - 1}{ETX}"))
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+
+class _MarkTerms(Treeprocessor):
+    def __init__(self, md, reader):
+        super().__init__(md)
+        self.reader = reader
+
+    def run(self, root):
+        self.reader.raw_html = self.md.htmlStash.rawHtmlBlocks
+        self.reader.raw_depth = 0
+        self._walk(root)
+
+    def _walk(self, element):
+        element.text = self.reader.mark(element.text)
+        for child in element:
+            if child.tag not in NEVER_MARKED:
+                self._walk(child)
+            child.tail = self.reader.mark(child.tail)
+
+
+class GlossaryExtension(Extension):
+    def __init__(self, reader):
+        super().__init__()
+        self.reader = reader
+
+    def extendMarkdown(self, md):
+        # After the inline patterns (20) and after citations are taken out of links (19).
+        md.treeprocessors.register(_MarkTerms(md, self.reader), "glossary_terms", 15)
