@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "practitioners",
     "topics",
     "articles",
+    "clinic",
     "search",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("practitioners/", include("practitioners.urls")),
     path("topics/", include("topics.urls")),
     path("search/", include("search.urls")),
+    path("contact/", include("clinic.urls")),
     path("feeds/rss/", public_page(LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", public_page(LatestArticlesAtomFeed()), name="feed-atom"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -35,7 +35,7 @@ def test_home_lists_published_articles_newest_first(client):
     make_article("Draft", status=Article.Status.DRAFT)
     make_article("Future", days_ago=-2)
     soup = BeautifulSoup(client.get("/").content, "html.parser")
-    titles = [a.get_text() for a in soup.select(".article-card h2 a")]
+    titles = [a.get_text() for a in soup.select(".article-card :is(h2, h3) a")]
     assert titles == ["Newer", "Older"]
     text = soup.get_text()
     assert "Sub of older" in text and older.summary in text and newer.summary in text
@@ -48,7 +48,10 @@ def test_home_is_paginated(client, settings):
     first = BeautifulSoup(client.get("/").content, "html.parser")
     second = BeautifulSoup(client.get("/?page=2").content, "html.parser")
     assert len(first.select(".article-card")) == 10
-    assert [a.get_text() for a in second.select(".article-card h2 a")] == ["Article aged 10", "Article aged 11"]
+    assert [a.get_text() for a in second.select(".article-card :is(h2, h3) a")] == [
+        "Article aged 10",
+        "Article aged 11",
+    ]
     assert client.get("/?page=99").status_code == 404
 
 

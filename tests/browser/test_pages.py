@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {
     "home": ("/", 200),
+    "contact": ("/contact/", 200),
     "gait-article": (GAIT_URL, 200),
     "topic": ("/topics/gait/", 200),
     "search": ("/search/?q=knee", 200),
@@ -119,3 +120,25 @@ def test_a_citation_card_opens_on_focus_and_closes_with_escape(demo_site, page):
     page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")
     assert card.is_visible()  # back on the citation: the card opens again
+
+
+# A phone: a touch screen 390 px wide.
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+SHOWN_CARDS = (
+    "() => [...document.querySelectorAll('.cite-card')].filter((c) => getComputedStyle(c).display !== 'none').length"
+)
+
+
+def test_on_a_phone_one_tap_on_a_citation_goes_to_its_reference_and_pins_no_card(demo_site, new_page):
+    page = new_page(**PHONE)
+    page.goto(GAIT_URL)
+    citation = page.locator(".intro a.citation").first
+    target = citation.get_attribute("href")
+    citation.tap()
+    page.wait_for_url(f"**/{GAIT_SLUG}/{target}")
+    entry = page.locator(target)
+    box = entry.bounding_box()
+    assert 0 <= box["y"] < 844, f"the reference is off the screen: {box}"
+    assert page.evaluate(SHOWN_CARDS) == 0
+    page.evaluate("window.scrollBy(0, -600)")  # reading on: nothing stays pinned over the text
+    assert page.evaluate(SHOWN_CARDS) == 0

@@ -4,10 +4,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.models import Article
 from practitioners.models import Practitioner
 
 DEMO_REFERENCES = settings.BASE_DIR / "references" / "demo" / "references.json"
 DEMO_ARTICLES = settings.BASE_DIR / "articles" / "demo"
+FEATURED_DEMO_ARTICLE = "walking-foot-pain-and-why-real-change-takes-time"
 
 
 class Command(BaseCommand):
@@ -23,6 +25,7 @@ class Command(BaseCommand):
                 "bio": "The Body Lab's practitioners write and review these articles together.",
             },
         )
+        call_command("load_demo_clinic", stdout=self.stdout)
         call_command("import_references", str(DEMO_REFERENCES), stdout=self.stdout)
         for path in sorted(Path(DEMO_ARTICLES).glob("*.md")):
             try:
@@ -30,3 +33,5 @@ class Command(BaseCommand):
             except CommandError as error:
                 # A practitioner's edits to a demo article are kept, never overwritten.
                 self.stdout.write(self.style.WARNING(f"Kept as it is: {error}"))
+        if not Article.objects.filter(featured=True).exists():  # the home page's "Start here", until an Editor picks
+            Article.objects.filter(slug=FEATURED_DEMO_ARTICLE).update(featured=True)
