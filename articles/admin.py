@@ -303,7 +303,6 @@ class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
             obj._saved_slug = live["slug"]  # so a restored slug change still leaves a redirect
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="Status", ordering="status")
     # Featuring on the home page: an Editor's choice (publish_article), made from the list.
 
     def has_feature_permission(self, request):
@@ -325,6 +324,7 @@ class ArticleAdmin(CheckedSelectionMixin, VersionAdmin):
         else:
             self.message_user(request, f"{count} article(s) no longer featured on the home page.")
 
+    @admin.display(description="Status", ordering="status")
     def status_label(self, article):
         return article.display_status
 

@@ -6,6 +6,7 @@ footer), so it is read through the shared cache (`current()`, no query per page)
 dependency of the page being rendered: saving it makes every cached page stale, in every process.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ from django.db import models, transaction
 
 import pagecache
 from articles.images import ServerChosenName  # moves with the other uploads (the logo is one of them)
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "clinic:details:v1"
 # A bound on how long a copy read just before a save (in another process) could outlive it.
@@ -167,10 +170,17 @@ class ClinicDetails(models.Model):
     @classmethod
     def current(cls):
         """The record as pages show it (an unsaved default until an Editor saves one), from the shared cache."""
-        details = cache.get(CACHE_KEY)
+        try:
+            details = cache.get(CACHE_KEY)
+        except Exception:  # the cache server is down: read the database rather than fail the page
+            logger.exception("The cache could not be read for the clinic's details")
+            return cls.objects.filter(pk=1).first() or cls(pk=1)
         if details is None:
             details = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(CACHE_KEY, details, CACHE_SECONDS)
+            try:
+                cache.set(CACHE_KEY, details, CACHE_SECONDS)
+            except Exception:
+                logger.exception("The cache could not keep the clinic's details")
         pagecache.record(pagecache.tag_for(details))  # unpickled rows are not seen loading: say so
         return details
 
@@ -214,5 +224,12 @@ class ClinicDetails(models.Model):
 
 def forget_current():
     """Drop the cached record, now and when the transaction commits (another process may read in between)."""
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def _forget():
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:  # the cache server is down: pages are not served from it either (pagecache)
+        logger.exception("The cache could not drop the clinic's details")

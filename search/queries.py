@@ -45,6 +45,7 @@ def clean_query(raw):
 
 # A phrase in straight or curly double quotes: its words are searched for together, in that order.
 PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”')
+STRAIGHT_QUOTES = str.maketrans("“”", '""')
 
 
 def search_terms(query):
@@ -117,7 +118,8 @@ def search_vector():
 def _postgres_search(query):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    # websearch_to_tsquery knows only straight quotes for a phrase; phones type curly ones.
+    search_query = SearchQuery(query.translate(STRAIGHT_QUOTES), search_type="websearch", config=SEARCH_CONFIG)
     vector = search_vector()
     queryset = (
         Article.objects.published()

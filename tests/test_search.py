@@ -260,4 +260,4 @@ def test_snippets_read_as_text_without_headings_and_with_list_items_apart(client
     soup = BeautifulSoup(client.get("/search/", {"q": '"plantar fasciitis"'}).content, "html.parser")
     snippet = soup.select_one(".search-snippet").get_text()
     assert "Plantar fasciitis explained" not in snippet  # the heading
-    assert "plantar fasciitis · a stiff calf · It settles with time." in snippet
+    assert "plantar fasciitis · a stiff calf · It settles with time" in snippet
