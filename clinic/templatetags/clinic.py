@@ -1,6 +1,7 @@
 """`{% clinic_details as clinic %}`: the clinic's record, for the frame of every page (templates/base.html)."""
 
 from django import template
+from django.db import DatabaseError
 
 from clinic.models import ClinicDetails
 
@@ -9,7 +10,10 @@ register = template.Library()
 
 @register.simple_tag
 def clinic_details():
-    return ClinicDetails.current()
+    try:
+        return ClinicDetails.current()
+    except DatabaseError:  # the error page of a database outage must still render: the name and nothing else
+        return ClinicDetails(pk=1)
 
 
 @register.simple_tag(takes_context=True)

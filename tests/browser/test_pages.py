@@ -142,3 +142,13 @@ def test_on_a_phone_one_tap_on_a_citation_goes_to_its_reference_and_pins_no_card
     assert page.evaluate(SHOWN_CARDS) == 0
     page.evaluate("window.scrollBy(0, -600)")  # reading on: nothing stays pinned over the text
     assert page.evaluate(SHOWN_CARDS) == 0
+
+
+def test_the_footer_lines_up_with_the_page_and_an_open_ended_timeline_bar_fades(demo_site, page):
+    page.goto(GAIT_URL)
+    left = "(selector) => document.querySelector(selector).getBoundingClientRect().left"
+    right = "(selector) => document.querySelector(selector).getBoundingClientRect().right"
+    for edge in (left, right):
+        assert page.evaluate(edge, ".site-footer .wrap") == page.evaluate(edge, "main.wrap")
+    mask = page.evaluate("getComputedStyle(document.querySelector('.timeline-bar-open')).maskImage")
+    assert mask.startswith("linear-gradient(to right"), mask
