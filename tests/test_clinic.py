@@ -1,12 +1,15 @@
 """The clinic as patients meet it (clinic/): its details in every page's frame, the contact page, the home
 page, the end of every article, and the admin's list of what is still empty."""
 
+import io
 import json
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from PIL import Image
 
 from articles.models import Article
 from clinic.models import CACHE_KEY, ClinicDetails
@@ -202,3 +205,26 @@ def test_the_demo_fills_fictional_details_marked_as_demo_and_keeps_real_ones(cli
     details.save()
     call_command("load_demo_clinic", stdout=open("/dev/null", "w"))
     assert ClinicDetails.objects.get().phone == "020 7946 0000"
+
+
+def png_upload(name):
+    data = io.BytesIO()
+    Image.new("RGB", (120, 40), "white").save(data, "PNG")
+    return SimpleUploadedFile(name, data.getvalue(), content_type="image/png")
+
+
+def test_the_logo_needs_alt_text_and_a_png_or_jpeg_name_and_then_heads_every_page(client, django_user_model):
+    editor = login_as(django_user_model, "Editor")
+    response = editor.post("/admin/clinic/clinicdetails/add/", form_post(logo=png_upload("logo.gif")))
+    errors = [e.get_text(" ", strip=True) for e in BeautifulSoup(response.content, "html.parser").select(".errorlist")]
+    assert "Upload a PNG or JPEG image, named .png, .jpg or .jpeg." in errors
+    response = editor.post("/admin/clinic/clinicdetails/add/", form_post(logo=png_upload("logo.png")))
+    errors = [e.get_text(" ", strip=True) for e in BeautifulSoup(response.content, "html.parser").select(".errorlist")]
+    assert "Describe the logo: alt text is required with a logo." in errors
+    assert not ClinicDetails.objects.exists()
+    response = editor.post(
+        "/admin/clinic/clinicdetails/add/", form_post(logo=png_upload("logo.png"), logo_alt="The Body Lab")
+    )
+    assert response.status_code == 302
+    logo = soup(client, "/").select_one(".site-header .brand img")
+    assert logo["alt"] == "The Body Lab" and logo["src"].startswith("/media/clinic/") and logo["src"].endswith(".png")
