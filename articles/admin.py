@@ -1,3 +1,5 @@
+import functools
+
 import reversion
 from django import forms
 from django.conf import settings
@@ -18,6 +20,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+import pagecache
 from bodylab.admin_actions import CheckedSelectionMixin
 from bodylab.admin_forms import BoundedRows, CheckedFormInput
 from uploads.renditions import cached_picture, without_writing
@@ -77,13 +80,62 @@ class RowsFormSet(BaseInlineFormSet):
             )
 
 
+class _LoadedSectionChoiceField(forms.ModelChoiceField):
+    """The section a key point announces, one of the article's saved sections (loaded once per formset)."""
+
+    def __init__(self, sections, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        self.choices = [("", "—"), *((pk, section.heading) for pk, section in sections.items())]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.sections[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                "Choose one of this article's sections (a new section can be chosen once the article is saved)."
+            ) from None
+
+
+class KeyPointFormSet(RowsFormSet):
+    """Key points may each name the section they announce (their line links to it): all of them, or none."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("section")
+        if field is not None:
+            form.fields["section"] = _LoadedSectionChoiceField(
+                self.saved_sections,
+                Section.objects.none(),
+                required=False,
+                label=field.label,
+                help_text=field.help_text,
+            )
+
+    @functools.cached_property
+    def saved_sections(self):
+        return {section.pk: section for section in self.instance.sections.all()} if self.instance.pk else {}
+
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.cleaned_data.get("text") and not form.cleaned_data.get("DELETE")]
+        linked = [form for form in kept if form.cleaned_data.get("section")]
+        if linked and len(linked) != len(kept):
+            raise ValidationError(
+                f"Name the section each key point announces, or none: {len(linked)} of the {len(kept)} key points "
+                "name one. A list where some lines are links and others are not reads as broken."
+            )
+
+
 class KeyPointInline(BoundedRows, admin.TabularInline):
     model = KeyPoint
     max_num = 20
     form = KeyPointForm
-    formset = RowsFormSet
+    formset = KeyPointFormSet
     extra = 0
-    fields = ["position", "text"]
+    fields = ["position", "text", "section"]
     verbose_name = "key point (“This page explains”)"
     verbose_name_plural = "key points (“This page explains”)"
 
@@ -163,9 +215,10 @@ class ArticleChangeList(ChangeList):
 class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     form = ArticleForm
     inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
-    list_display = ["title", "status_label", "published_at", "review_label", "reading_age_label"]
-    list_filter = ["status", ReviewDueFilter, ReadingAgeFilter, "topics"]
+    list_display = ["title", "status_label", "published_at", "review_label", "reading_age_label", "featured"]
+    list_filter = ["status", ReviewDueFilter, ReadingAgeFilter, "topics", "featured"]
     readonly_fields = ["reading_level"]
+    actions = ["feature_on_home", "stop_featuring"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -274,6 +327,27 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         if live:
             obj._saved_slug = live["slug"]  # so a restored slug change still leaves a redirect
         super().save_model(request, obj, form, change)
+
+    # Featuring on the home page: an Editor's choice (publish_article), made from the list.
+
+    def has_feature_permission(self, request):
+        return self.can_publish(request)
+
+    @admin.action(permissions=["feature"], description="Feature on the home page")
+    def feature_on_home(self, request, queryset):
+        self._set_featured(request, queryset, True)
+
+    @admin.action(permissions=["feature"], description="Stop featuring on the home page")
+    def stop_featuring(self, request, queryset):
+        self._set_featured(request, queryset, False)
+
+    def _set_featured(self, request, queryset, featured):
+        count = queryset.update(featured=featured)
+        pagecache.invalidate(pagecache.table_tag(Article))  # update() sends no signal; the home page lists them
+        if featured:
+            self.message_user(request, f"{count} article(s) featured on the home page (when published).")
+        else:
+            self.message_user(request, f"{count} article(s) no longer featured on the home page.")
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, article):

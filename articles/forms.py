@@ -158,7 +158,7 @@ def _rows(formset):
 class KeyPointForm(forms.ModelForm):
     class Meta:
         model = KeyPoint
-        fields = ["position", "text"]
+        fields = ["position", "text", "section"]
 
 
 class SectionForm(forms.ModelForm):

@@ -9,8 +9,8 @@ File format::
     summary: ...
     status: published        # or draft
     published_at: 2025-06-03T09:00:00+01:00
-    key_points:
-      - ...
+    key_points:              # each may name the section it announces (all or none):
+      - ...                  #   - {text: ..., section: The section's heading}
     topics: [Foot, Gait]     # optional; topics are created as needed
     authors: [alex-morgan]   # practitioners' slugs, in credit order; required unless a draft
     ---
@@ -56,6 +56,7 @@ class ArticleFile:
     published_at: datetime.datetime
     intro: str
     key_points: list = field(default_factory=list)
+    key_point_sections: list = field(default_factory=list)  # the heading each key point announces, or None
     sections: list = field(default_factory=list)  # [(heading, body)]
     topics: list = field(default_factory=list)  # topic names
     authors: list = field(default_factory=list)  # practitioner slugs, in credit order
@@ -113,8 +114,12 @@ def parse(text, source="input"):
     if timezone.is_naive(published_at):
         published_at = timezone.make_aware(published_at)
     key_points = meta.get("key_points") or []
-    if not isinstance(key_points, list) or not all(isinstance(p, str) and p.strip() for p in key_points):
+    if not isinstance(key_points, list):
         fail("key_points", "must be a list of non-empty lines")
+    pairs = [_key_point(point, fail) for point in key_points]
+    key_points, announced = [text for text, _ in pairs], [section for _, section in pairs]
+    if any(announced) and not all(announced):
+        fail("key_points", "name the section each key point announces, or none: some do and some do not")
 
     topics = meta.get("topics") or []
     if not isinstance(topics, list) or not all(isinstance(t, str) and slugify(t) for t in topics):
@@ -126,6 +131,10 @@ def parse(text, source="input"):
         fail("authors", "a published article needs at least one author (a practitioner's slug)")
 
     intro, sections = _split_body(lines[end + 1 :], first_line=end + 2, source=source)
+    headings = [heading for heading, _ in sections]
+    for heading in announced:
+        if heading and heading not in headings:
+            fail("key_points", f"no section is headed “{heading}”")
     return ArticleFile(
         title=str(meta["title"]).strip(),
         slug=str(meta["slug"]).strip(),
@@ -134,7 +143,8 @@ def parse(text, source="input"):
         status=meta["status"],
         published_at=published_at,
         intro=intro,
-        key_points=[p.strip() for p in key_points],
+        key_points=key_points,
+        key_point_sections=announced,
         sections=sections,
         topics=sorted({t.strip() for t in topics}),
         authors=[a.strip() for a in authors],
@@ -203,8 +213,11 @@ def import_article(parsed, force=False, library=None):
         article.authorships.all().delete()
         for row in key_points + sections:
             row.article = article
-        KeyPoint.objects.bulk_create(key_points)
         Section.objects.bulk_create(sections)
+        by_heading = {section.heading: section for section in sections}
+        for point, heading in zip(key_points, parsed.key_point_sections, strict=False):
+            point.section = by_heading.get(heading)
+        KeyPoint.objects.bulk_create(key_points)
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, practitioner=p, position=n) for n, p in enumerate(practitioners, start=1)
         )
@@ -222,6 +235,17 @@ def import_article(parsed, force=False, library=None):
         )
         Article.objects.filter(pk=article.pk).update(imported_fingerprint=article.fingerprint())
         return outcome
+
+
+def _key_point(point, fail):
+    """(text, announced section's heading or None) of a front-matter key point: a line, or {text, section}."""
+    if isinstance(point, dict) and set(point) <= {"text", "section"}:
+        text, section = point.get("text"), point.get("section")
+        if isinstance(text, str) and text.strip() and (section is None or isinstance(section, str)):
+            return text.strip(), (section or "").strip() or None
+    elif isinstance(point, str) and point.strip():
+        return point.strip(), None
+    fail("key_points", "must be a list of non-empty lines (or of {text: ..., section: heading})")
 
 
 def _validate(instance, where, exclude=None):

@@ -11,7 +11,6 @@ import datetime
 import functools
 import hashlib
 import json
-import re
 import time
 
 from django.conf import settings
@@ -114,6 +113,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose stored reading age is above the clinic's target (settings.READING_AGE_TARGET)."""
         return self.filter(reading_age__gt=settings.READING_AGE_TARGET)
 
+    def featured(self):
+        """Public articles an Editor chose for the home page, newest first."""
+        return self.published().filter(featured=True)
+
     def for_list(self):
         return self.prefetch_related(
             Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("practitioner"))
@@ -199,6 +202,8 @@ class Article(RemembersStored, models.Model):
     last_reviewed = models.DateField(null=True, blank=True, help_text="When the content was last checked clinically.")
     next_review_due = models.DateField(null=True, blank=True, help_text="When it must be checked again.")
     topics = models.ManyToManyField("topics.Topic", related_name="articles", blank=True)
+    # Chosen by an Editor with the article list's actions (ArticleAdmin): the home page shows these first.
+    featured = models.BooleanField("featured on the home page", default=False, editable=False)
     featured_image = ReencodedImageField(upload_to=ServerChosenName("articles/featured"), blank=True)
     featured_image_alt = models.CharField(
         "featured image description (alt text)",
@@ -351,20 +356,18 @@ class Article(RemembersStored, models.Model):
         for section, body_html in zip(sections, html[1 + len(key_points) :], strict=True):
             section.anchor = unique_anchor(section.heading, taken)
             section.body_html = body_html
+        anchors = {section.pk: section.anchor for section in sections if section.pk is not None}
         for point in key_points:
-            section = section_announced_by(point.text, sections)
-            if section and "<a " not in point.text_html:
-                point.text_html = f'<a href="#{section.anchor}">{point.text_html}</a>'
+            anchor = anchors.get(point.section_id)
+            if anchor and "<a " not in point.text_html:
+                point.text_html = f'<a href="#{anchor}">{point.text_html}</a>'
         self.references_html = document.reference_list_html()
         self.further_reading_html = document.further_reading_html()
         self.words_explained_html = document.words_explained_html()
         self.explained_pks = {entry.pk for entry in document.explained}
+        # The text without its headings: a search snippet reads as prose (the headings' words are in the text).
         self.search_document = markup.plain_text(
-            [
-                self.intro_html,
-                *(p.text_html for p in key_points),
-                *(f"<h2>{escape(s.heading)}</h2>{s.body_html}" for s in sections),
-            ]
+            [self.intro_html, *(p.text_html for p in key_points), *(s.body_html for s in sections)]
         )
         words = len(f"{self.title} {self.subtitle} {self.search_document}".split())
         self.reading_minutes = max(1, round(words / WORDS_PER_MINUTE))
@@ -542,29 +545,6 @@ def content_fingerprint(*, published_at, key_points, sections, topics, authors, 
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-STOPWORDS = set(
-    "a an and are as at be but by can do does for from how in into is it its not of on or so than that the their "
-    "this to was what when where which who why will with you your".split()
-)
-
-
-def significant_words(text):
-    words = re.findall(r"[a-z]+", text.casefold().replace("’", "'"))
-    return {word.removesuffix("s") for word in words if word not in STOPWORDS and len(word) > 2}
-
-
-def section_announced_by(key_point, sections, threshold=0.75):
-    """The section whose heading a key point announces: most of the heading's words are in the point."""
-    point_words, best, best_score = significant_words(key_point), None, 0
-    for section in sections:
-        heading_words = significant_words(section.heading)
-        if heading_words:
-            score = len(heading_words & point_words) / len(heading_words)
-            if score >= threshold and score > best_score:
-                best, best_score = section, score
-    return best
-
-
 def unique_anchor(heading, taken):
     base = slugify(heading) or "section"
     anchor, number = base, 2
@@ -582,6 +562,16 @@ class KeyPoint(RemembersStored, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300, help_text="One line; Markdown emphasis and citations work.")
+    # The section this point announces: its line links there. All of an article's points name one, or none do
+    # (KeyPointFormSet), so readers never meet a list where some lines are links and some are not.
+    section = models.ForeignKey(
+        "Section",
+        verbose_name="announces the section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     text_html = models.TextField(blank=True, editable=False)
 
     stored_fields = ("text_html",)

@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import ListView
 
 import pagecache
+from topics.models import Topic
 
 from .models import Article, SlugRedirect, articles_from_sql
 from .page import live_context, stored_parts
@@ -16,13 +17,27 @@ PAGE_COLUMNS = "id, title, slug, summary, status, published_at, edit_version, pa
 ARTICLE_SQL = f"SELECT {PAGE_COLUMNS} FROM {Article._meta.db_table} WHERE slug = %s"
 
 
+# How many featured articles the home page shows at most.
+FEATURED_ON_HOME = 3
+
+
 class ArticleListView(ListView):
+    """The home page: on its first page, the clinic (templates/clinic/), the articles an Editor features and
+    the topics, above the latest articles; later pages list older articles."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         return Article.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["featured_articles"] = list(Article.objects.featured()[:FEATURED_ON_HOME])
+            context["topics"] = Topic.objects.filter(articles__in=Article.objects.published()).distinct()
+        return context
 
 
 @pagecache.public_page

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "topics",
     "glossary",
     "articles",
+    "clinic",
     "search",
     "health",
 ]

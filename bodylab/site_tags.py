@@ -27,6 +27,7 @@ SECTIONS = (
     ("topics", "Topics"),
     ("practitioners", "Practitioners"),
     ("references", "Research we cite"),
+    ("contact", "Contact"),
 )
 
 
@@ -34,6 +35,7 @@ SECTIONS = (
 def _addresses(script_prefix):
     addresses = {
         "home": reverse("articles:list"),
+        "contact": reverse("clinic:contact"),
         "topics": reverse("topics:list"),
         "practitioners": reverse("practitioners:list"),
         "references": reverse("references:list"),

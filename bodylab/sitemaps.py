@@ -63,7 +63,14 @@ class StaticPageSitemap(Sitemap):
     priority = 0.7
 
     def items(self):
-        names = ["articles:list", "topics:list", "references:list", "practitioners:list", "glossary:list"]
+        names = [
+            "articles:list",
+            "topics:list",
+            "references:list",
+            "practitioners:list",
+            "glossary:list",
+            "clinic:contact",
+        ]
         return [name for name in names if has_url(name)]
 
     def location(self, name):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("topics/", include("topics.urls")),
     path("search/", include("search.urls")),
     path("glossary/", include("glossary.urls")),
+    path("contact/", include("clinic.urls")),
     path("feeds/rss/", public_page(LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", public_page(LatestArticlesAtomFeed()), name="feed-atom"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

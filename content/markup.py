@@ -151,13 +151,32 @@ class _PlainText(HTMLParser):
 
 
 def plain_text(fragments):
-    """Readable text of rendered HTML fragments, for search and reading time."""
+    """Readable text of rendered HTML fragments, for search and reading time: one line per block (a paragraph,
+    a list item, a heading), its spaces collapsed, so a phrase is found within a block and never across two."""
     parser = _PlainText()
     for fragment in fragments:
         parser.feed(fragment)
-        parser.parts.append("\n\n")
+        parser.parts.append("\n")
     parser.close()
-    return "".join(parser.parts).strip()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# A block that ends like this reads on into the next; any other is followed by a separator in running text.
+SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", ".”", "?”", "!”")
+
+
+def running_text(text):
+    """plain_text's lines as one run of text, for a snippet: list items and other blocks that end without
+    punctuation are separated by " · " rather than run together."""
+    lines = [" ".join(line.split()) for line in (text or "").splitlines()]
+    lines = [line for line in lines if line]
+    pieces = []
+    for line in lines:
+        if pieces:
+            pieces.append(" " if pieces[-1].endswith(SENTENCE_ENDS) else " · ")
+        pieces.append(line)
+    return "".join(pieces)
 
 
 def reference_list_text(references_html):

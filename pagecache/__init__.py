@@ -17,7 +17,8 @@ How it works, in one place:
 """
 
 from .changes import invalidate, schedule_changed, table_tag, tag_for
+from .dependencies import record
 from .http import public_page
 from .store import schedule_source
 
-__all__ = ["invalidate", "public_page", "schedule_changed", "schedule_source", "table_tag", "tag_for"]
+__all__ = ["invalidate", "public_page", "record", "schedule_changed", "schedule_source", "table_tag", "tag_for"]

@@ -35,6 +35,13 @@ def recording():
         _tags.reset(token)
 
 
+def record(*tags):
+    """Record tags by hand, for rows a page reads without loading them from the database (from a cache)."""
+    recorded = _tags.get()
+    if recorded is not None:
+        recorded.update(tags)
+
+
 def _note_tables(execute, sql, params, many, context):
     recorded = _tags.get()
     if recorded is not None:

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from content.markup import running_text
 
 MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "english"
@@ -42,13 +43,29 @@ def clean_query(raw):
     return head.strip(), f"That search was long, so we searched for its first {MAX_QUERY_LENGTH} characters."
 
 
+# A phrase in straight or curly double quotes: its words are searched for together, in that order.
+PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”')
+STRAIGHT_QUOTES = str.maketrans("“”", '""')
+
+
 def search_terms(query):
-    """Words of a query without surrounding punctuation; punctuation-only tokens are dropped."""
+    """Words of a query without surrounding punctuation, and its quoted phrases as they are ("plantar fasciitis");
+    punctuation-only tokens are dropped."""
     terms = []
-    for token in query.split():
-        term = token.strip(EDGE_PUNCTUATION)
+
+    def add(term):
         if term and term.casefold() not in {t.casefold() for t in terms}:
             terms.append(term)
+
+    position = 0
+    for match in PHRASE.finditer(query):
+        for token in query[position : match.start()].split():
+            add(token.strip(EDGE_PUNCTUATION))
+        words = [word.strip(EDGE_PUNCTUATION) for word in (match[1] or match[2] or "").split()]
+        add(" ".join(word for word in words if word))
+        position = match.end()
+    for token in query[position:].split():
+        add(token.strip(EDGE_PUNCTUATION))
     return terms
 
 
@@ -101,7 +118,8 @@ def search_vector():
 def _postgres_search(query):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    # websearch_to_tsquery knows only straight quotes for a phrase; phones type curly ones.
+    search_query = SearchQuery(query.translate(STRAIGHT_QUOTES), search_type="websearch", config=SEARCH_CONFIG)
     vector = search_vector()
     queryset = (
         Article.objects.published()
@@ -133,7 +151,7 @@ def _postgres_search(query):
 
 def marked_headline(headline):
     """ts_headline's output as safe HTML: everything escaped, then the marked matches wrapped in <mark>."""
-    html = MARKED.sub(r"<mark>\1</mark>", escape(" ".join((headline or "").split())))
+    html = MARKED.sub(r"<mark>\1</mark>", escape(running_text(headline)))
     return mark_safe(html.replace(MARK_START, "").replace(MARK_STOP, ""))
 
 
@@ -143,7 +161,10 @@ SIMPLE_FIELDS = ("title", "subtitle", "summary", "search_document")
 
 
 def singular(term):
-    """'knees' -> 'knee', so a plural finds the singular too (substring search finds the plural)."""
+    """'knees' -> 'knee', so a plural finds the singular too (substring search finds the plural).
+    A phrase is left as typed: its words must stand together."""
+    if " " in term:
+        return term
     return term[:-1] if len(term) > 3 and term.endswith("s") and not term.endswith("ss") else term
 
 
@@ -174,7 +195,7 @@ def _simple_search(query):
 def simple_snippet(text, terms, length=SNIPPET_CHARS):
     """About `length` characters of `text` around the first match, escaped, matches in <mark>."""
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    text = " ".join(text.split())
+    text = running_text(text)
     match = pattern.search(text)
     start, lead = 0, length // 3
     if match and match.start() > lead:

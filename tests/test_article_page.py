@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import GAIT_URL, make_article
-from tests.helpers import markdown_html, render_text
+from tests.factories import GAIT_URL, make_article, make_practitioner
+from tests.helpers import admin_form_data, markdown_html, render_text
 from tests.test_admin import ADD_URL, add_form_data
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,14 @@ def test_table_of_contents_links_every_section_and_the_references(client, demo_c
 def test_key_points_link_to_the_sections_they_announce(client, demo_content):
     soup = soup_of(client, GAIT_URL)
     linked = {a.get_text(): a["href"] for a in soup.select(".key-points li a")}
+    # Each names its section in the article's front matter (articles/demo/), so all four link.
     assert linked == {
+        "Why foot pain rarely starts in the foot": "#why-foot-pain-keeps-coming-back",
+        "How knee, hip, and gait mechanics are linked": "#how-the-knee-fits-into-the-picture",
+        "Why short-term relief doesn’t always last": "#why-improvement-can-happen-quickly-but-not-finish-quickly",
         "What actually needs to change for walking to improve long-term": (
             "#what-actually-needs-to-change-for-walking-to-improve"
-        )
+        ),
     }
 
 
@@ -137,3 +141,28 @@ def test_editor_preview_explains_a_malformed_timeline(staff_client):
     response = staff_client.post("/markdownx/markdownify/", {"content": "```timeline\nnonsense\n```"})
     assert response.status_code == 200
     assert "timeline line 2" in response.content.decode()
+
+
+def test_each_key_point_may_name_its_section_in_the_admin_all_or_none(admin_client, client):
+    article = make_article(
+        "Knee pain",
+        key_points=["Why it hurts", "What helps"],
+        sections=[("The cause", "Text."), ("The treatment", "Text.")],
+        authors=[make_practitioner()],
+    )
+    cause, treatment = article.sections.all()
+    change_url = f"/admin/articles/article/{article.pk}/change/"
+    data = admin_form_data(admin_client.get(change_url).content.decode())
+    data["key_points-0-section"] = [str(cause.pk)]
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 200
+    assert BeautifulSoup(response.content, "html.parser").select_one(".errorlist.nonform").get_text() == (
+        "Name the section each key point announces, or none: 1 of the 2 key points name one. "
+        "A list where some lines are links and others are not reads as broken."
+    )
+    assert not article.key_points.filter(section__isnull=False).exists()
+    data["key_points-1-section"] = [str(treatment.pk)]
+    assert admin_client.post(change_url, data).status_code == 302
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    linked = [(a.get_text(), a["href"]) for a in page.select(".key-points li a")]
+    assert linked == [("Why it hurts", "#the-cause"), ("What helps", "#the-treatment")]

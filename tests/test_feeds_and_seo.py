@@ -106,7 +106,13 @@ def test_sitemap_lists_public_pages_and_no_drafts_or_future_articles(client, mix
     base = "http://testserver"
     assert base + published.get_absolute_url() in locations
     assert base + draft.get_absolute_url() not in locations and base + future.get_absolute_url() not in locations
-    assert {base + "/", base + "/topics/", base + "/topics/knee/", base + "/references/"} <= locations
+    assert {
+        base + "/",
+        base + "/topics/",
+        base + "/topics/knee/",
+        base + "/references/",
+        base + "/contact/",
+    } <= locations
     assert base + "/topics/empty/" not in locations  # nothing to read there yet
     assert base + reference.get_absolute_url() in locations
     assert base + drafts_only.get_absolute_url() not in locations and base + uncited.get_absolute_url() not in locations

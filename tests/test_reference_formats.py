@@ -838,7 +838,9 @@ def test_download_links_name_what_they_download(cited):
     assert [a.get_text() for a in links] == [
         f"{label} file of this article’s references" for label in ("BibTeX", "RIS", "CSL-JSON")
     ]
-    assert soup.p.get_text(" ", strip=True).startswith("Download references:")
+    assert soup.p.get_text(" ", strip=True).startswith(
+        "Save these references for a reference manager (such as Zotero or EndNote):"
+    )
     assert (
         render_to_string("references/_download_links.html", {"article": draft, "public": draft.is_public}).strip() == ""
     )

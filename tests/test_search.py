@@ -228,3 +228,36 @@ def test_both_backends_find_the_same_articles_for_a_single_word(demo_content, wo
     full_text = {a.slug for a in _postgres_search(word)[0:50]}
     simple = {a.slug for a in _simple_search(word)[0:50]}
     assert full_text == simple and full_text
+
+
+@pytest.fixture
+def fasciitis(db):
+    """One article with the phrase, in a list; one with both words apart; one with neither."""
+    phrase = make_article(
+        "Heel pain in the morning",
+        sections=[
+            (
+                "Plantar fasciitis explained",
+                "The usual causes:\n\n- plantar fasciitis\n- a stiff calf\n\nIt settles with time.",
+            ),
+        ],
+    )
+    apart = make_article(
+        "Foot anatomy", sections=[("Parts", "The plantar fascia is a band. Fasciitis means inflamed.")]
+    )
+    make_article("Knee pain", sections=[("Knees", "Nothing about feet.")])
+    return phrase, apart
+
+
+def test_a_quoted_phrase_finds_the_words_together_and_bare_words_find_both(client, fasciitis):
+    phrase, apart = fasciitis
+    assert titles(results(client, '"plantar fasciitis"')[1]) == [phrase.title]
+    assert titles(results(client, "“plantar fasciitis”")[1]) == [phrase.title]
+    assert sorted(titles(results(client, "plantar fasciitis")[1])) == sorted([phrase.title, apart.title])
+
+
+def test_snippets_read_as_text_without_headings_and_with_list_items_apart(client, fasciitis):
+    soup = BeautifulSoup(client.get("/search/", {"q": '"plantar fasciitis"'}).content, "html.parser")
+    snippet = soup.select_one(".search-snippet").get_text()
+    assert "Plantar fasciitis explained" not in snippet  # the heading
+    assert "plantar fasciitis · a stiff calf · It settles with time" in snippet

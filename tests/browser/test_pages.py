@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {
     "home": ("/", 200),
+    "contact": ("/contact/", 200),
     "gait-article": (GAIT_URL, 200),
     "topic": ("/topics/gait/", 200),
     "search": ("/search/?q=knee", 200),
@@ -150,3 +151,35 @@ def test_a_glossary_word_is_reached_by_keyboard_and_its_explanation_read_as_its_
     assert entry.is_visible() and entry.inner_text() == "tibiofemoral joint"
     page.locator(".words-explained a.backlink").first.click()
     assert page.url.endswith("#term-tibiofemoral-joint")
+
+
+# A phone: a touch screen 390 px wide.
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+SHOWN_CARDS = (
+    "() => [...document.querySelectorAll('.cite-card')].filter((c) => getComputedStyle(c).display !== 'none').length"
+)
+
+
+def test_on_a_phone_one_tap_on_a_citation_goes_to_its_reference_and_pins_no_card(demo_site, new_page):
+    page = new_page(**PHONE)
+    page.goto(GAIT_URL)
+    citation = page.locator(".intro a.citation").first
+    target = citation.get_attribute("href")
+    citation.tap()
+    page.wait_for_url(f"**/{GAIT_SLUG}/{target}")
+    entry = page.locator(target)
+    box = entry.bounding_box()
+    assert 0 <= box["y"] < 844, f"the reference is off the screen: {box}"
+    assert page.evaluate(SHOWN_CARDS) == 0
+    page.evaluate("window.scrollBy(0, -600)")  # reading on: nothing stays pinned over the text
+    assert page.evaluate(SHOWN_CARDS) == 0
+
+
+def test_the_footer_lines_up_with_the_page_and_an_open_ended_timeline_bar_fades(demo_site, page):
+    page.goto(GAIT_URL)
+    left = "(selector) => document.querySelector(selector).getBoundingClientRect().left"
+    right = "(selector) => document.querySelector(selector).getBoundingClientRect().right"
+    for edge in (left, right):
+        assert page.evaluate(edge, ".site-footer .wrap") == page.evaluate(edge, "main.wrap")
+    mask = page.evaluate("getComputedStyle(document.querySelector('.timeline-bar-open')).maskImage")
+    assert mask.startswith("linear-gradient(to right"), mask
