@@ -213,11 +213,12 @@ def png_upload(name):
     return SimpleUploadedFile(name, data.getvalue(), content_type="image/png")
 
 
-def test_the_logo_needs_alt_text_and_a_png_or_jpeg_name_and_then_heads_every_page(client, django_user_model):
+def test_the_logo_is_checked_like_every_upload_needs_alt_text_and_then_heads_every_page(client, django_user_model):
     editor = login_as(django_user_model, "Editor")
-    response = editor.post("/admin/clinic/clinicdetails/add/", form_post(logo=png_upload("logo.gif")))
+    not_an_image = SimpleUploadedFile("logo.png", b"just some text", content_type="image/png")
+    response = editor.post("/admin/clinic/clinicdetails/add/", form_post(logo=not_an_image))
     errors = [e.get_text(" ", strip=True) for e in BeautifulSoup(response.content, "html.parser").select(".errorlist")]
-    assert "Upload a PNG or JPEG image, named .png, .jpg or .jpeg." in errors
+    assert "Logo: this file is not a PNG or JPEG image." in errors
     response = editor.post("/admin/clinic/clinicdetails/add/", form_post(logo=png_upload("logo.png")))
     errors = [e.get_text(" ", strip=True) for e in BeautifulSoup(response.content, "html.parser").select(".errorlist")]
     assert "Describe the logo: alt text is required with a logo." in errors
