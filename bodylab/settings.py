@@ -261,4 +261,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every start and successful login at INFO; lockouts, which matter, are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

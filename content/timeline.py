@@ -97,10 +97,9 @@ def render_svg(rows):
     def x(weeks):
         return 100 * weeks / axis_end
 
-    grid = "".join(
-        f'<line class="timeline-grid" x1="{x(w):.2f}" y1="0" x2="{x(w):.2f}" y2="10"></line>'
-        for w in range(0, axis_end + 1, step)
-    )
+    # The week lines as one path: repeated in every row, one <line> each was 1.3 KB of the gait article.
+    grid = "".join(f"M{x(w):.4g} 0V10" for w in range(0, axis_end + 1, step))
+    grid = f'<path class="timeline-grid" d="{grid}"></path>'
     out = ['<figure class="timeline">']
     for row in rows:
         width = max(x(row.end) - x(row.start), 1)

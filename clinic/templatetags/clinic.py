@@ -8,8 +8,10 @@ from clinic.models import ClinicDetails
 register = template.Library()
 
 
-@register.simple_tag
-def clinic_details():
+@register.simple_tag(takes_context=True)
+def clinic_details(context):
+    if context.get("without_database"):  # an error page (health/unavailable.py): the database may be the error
+        return ClinicDetails.cached()
     try:
         return ClinicDetails.current()
     except DatabaseError:  # the error page of a database outage must still render: the name and nothing else
