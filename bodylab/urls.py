@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -13,6 +15,12 @@ from pagecache import public_page
 admin.site.site_header = "The Body Lab — content"
 admin.site.site_title = "The Body Lab admin"
 admin.site.index_title = "Articles and references"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin's pages): the site's icon."""
+    return HttpResponsePermanentRedirect(static_url("img/favicon.svg"))
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -31,6 +39,7 @@ urlpatterns = [
         public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
+    path("favicon.ico", favicon),
     path("", include("articles.urls")),
 ]
 
