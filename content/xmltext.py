@@ -2,7 +2,8 @@
 
 Titles pasted from Word hold U+000B (a manual line break), imports and the shell can store anything,
 and one such character in one title made Django's feed generator fail for every reader (a 500), or
-let the sitemap out as XML that no parser reads.
+let the sitemap out as XML that no parser reads. `typed_text` keeps them out of titles, summaries and
+names as they are saved (the models' clean()); `xml_text` keeps whatever is stored out of the XML.
 """
 
 import re
@@ -23,3 +24,11 @@ def xml_text(value):
     if isinstance(value, (list, tuple)):
         return type(value)(xml_text(item) for item in value)
     return value
+
+
+_FORBIDDEN_RUN = re.compile(f" *(?:{FORBIDDEN_IN_XML.pattern})+ *")
+
+
+def typed_text(value):
+    """A title, summary or name as typed or pasted: each run of forbidden characters becomes one space."""
+    return _FORBIDDEN_RUN.sub(" ", value).strip() if value else value

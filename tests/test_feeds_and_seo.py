@@ -13,10 +13,11 @@ from PIL import Image
 from articles.feeds import AtomFeed, RssFeed
 from articles.models import Article
 from articles.structured_data import json_ld_script
-from content.xmltext import FORBIDDEN_IN_XML, xml_text
+from content.xmltext import FORBIDDEN_IN_XML, typed_text, xml_text
 from practitioners.models import Practitioner
 from references.models import Reference
 from tests.factories import make_article, make_practitioner, make_reference
+from tests.helpers import admin_form_data
 from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +333,35 @@ def test_feed_generators_drop_forbidden_characters_from_every_field(generator):
     root = ET.fromstring(feed.writeString("utf-8"))
     texts = [text for element in root.iter() for text in (element.text, *element.attrib.values()) if text]
     assert "xy" in texts and all(not FORBIDDEN_IN_XML.search(text) for text in texts)
+
+
+def test_typed_text_turns_each_run_of_forbidden_characters_into_one_space():
+    assert typed_text("Walking,\x0bFoot Pain") == "Walking, Foot Pain"  # Word's manual line break
+    assert typed_text(f"Knee {STORABLE_FORBIDDEN} pain\x0b") == "Knee pain"
+    assert typed_text("Two\nlines\tkept") == "Two\nlines\tkept" and typed_text("") == ""
+
+
+def test_titles_and_names_are_saved_without_forbidden_characters(admin_client):
+    article = make_article("Plain title", authors=[make_practitioner()])
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = admin_form_data(admin_client.get(url).content)
+    data |= {"title": ["Walking,\x0bFoot Pain"], "subtitle": ["Why\x1f it hurts"], "summary": ["Short\x0b summary."]}
+    assert admin_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.subtitle, article.summary) == (
+        "Walking, Foot Pain",
+        "Why it hurts",
+        "Short summary.",
+    )
+
+    response = admin_client.post("/admin/topics/topic/add/", {"name": "Flat\x0bfeet", "slug": "flat-feet"})
+    assert response.status_code == 302 and Topic.objects.get(slug="flat-feet").name == "Flat feet"
+    response = admin_client.post("/admin/topics/topic/add/", {"name": "\x01\x02", "slug": "nothing"})
+    assert response.status_code == 200 and not Topic.objects.filter(slug="nothing").exists()
+    assert BeautifulSoup(response.content, "html.parser").select_one(".field-name .errorlist").get_text() == (
+        "This field is required."
+    )
+
+    practitioner = make_practitioner("Sam\x0bLee")
+    practitioner.full_clean()
+    assert practitioner.name == "Sam Lee"
