@@ -64,8 +64,8 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # After the page cache, so the headers they add are stored with a page and served with it.
-    "bodylab.middleware.ContentSecurityPolicy",
-    "bodylab.middleware.PermissionsPolicy",
+    "bodylab.security_headers.ContentSecurityPolicy",
+    "bodylab.security_headers.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304 for pages rendered
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,7 +151,7 @@ def _origin(url):
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-# Content-Security-Policy (django-csp; bodylab.middleware.ContentSecurityPolicy). Pages run only the site's
+# Content-Security-Policy (django-csp; bodylab.security_headers.ContentSecurityPolicy). Pages run only the site's
 # own script files and style sheets: no inline <script>, style="" or <style>, and no nonces (the page cache
 # serves one copy of a page to everyone). Images may also come from other sites over https, as articles
 # may show them (README, "Images"). JSON-LD (<script type="application/ld+json">) is data, never run.
@@ -175,7 +175,7 @@ CONTENT_SECURITY_POLICY = {
 # Added under /admin/ only: Django's admin templates and scripts write style attributes and a <style>
 # block (the change list, the inline rows' show/hide), so there styles may be inline. Scripts may not.
 CONTENT_SECURITY_POLICY_ADMIN_ADDITIONS = {"style-src": [UNSAFE_INLINE]}
-# Permissions-Policy (bodylab.middleware.PermissionsPolicy): browser features no page of ours uses, turned
+# Permissions-Policy (bodylab.security_headers.PermissionsPolicy): browser features no page of ours uses, turned
 # off for the site and anything it might embed. Only names Chromium knows (an unknown one is a console warning).
 PERMISSIONS_POLICY_DENIED = (
     "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope", "hid",
