@@ -14,6 +14,7 @@ import json
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Prefetch
 from django.urls import get_script_prefix, reverse
@@ -24,6 +25,7 @@ from markdownx.models import MarkdownxField
 
 import pagecache
 from content import markup, pipeline, readability
+from content.xmltext import typed_text
 from glossary.terms import Glossary
 from references.citations import CitedLibrary
 from references.models import Reference
@@ -255,6 +257,12 @@ class Article(RemembersStored, models.Model):
         # A slug needs no quoting: reverse() once per process, not for every link on every page.
         before, after = _detail_url_around_slug(get_script_prefix())
         return f"{before}{self.slug}{after}"
+
+    def clean(self):
+        typed = self.title
+        self.title, self.subtitle, self.summary = map(typed_text, (self.title, self.subtitle, self.summary))
+        if typed and not self.title:  # only characters no one means (an empty one the field refuses itself)
+            raise ValidationError({"title": "This field is required."})
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -8,8 +8,10 @@ off unless asked for, and without DEBUG a SECRET_KEY must be given.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "signin",
+    "csp",
     "pagecache",
     "uploads",
     "markdownx",
@@ -69,6 +72,9 @@ MIDDLEWARE = [
     # First: a page from the cache needs nothing the others do (pagecache/middleware.py).
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After the page cache, so the headers they add are stored with a page and served with it.
+    "bodylab.security_headers.ContentSecurityPolicy",
+    "bodylab.security_headers.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304 for pages rendered
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +208,44 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # from an authenticator app, and are sent to enrol one until they have; otherwise it is each user's choice.
 STAFF_2FA = env_bool("STAFF_2FA")
 OTP_TOTP_ISSUER = "The Body Lab"
+
+
+def _origin(url):
+    """ "https://cdn.example.org" for an absolute STATIC_URL or MEDIA_URL; None for a path on this site."""
+    parts = urlsplit(str(url))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp; bodylab.security_headers.ContentSecurityPolicy). Pages run only the site's
+# own script files and style sheets: no inline <script>, style="" or <style>, and no nonces (the page cache
+# serves one copy of a page to everyone). Images may also come from other sites over https, as articles
+# may show them (README, "Images"). JSON-LD (<script type="application/ld+json">) is data, never run.
+_STATIC_ORIGINS = [origin for origin in {_origin(STATIC_URL)} if origin]
+_MEDIA_ORIGINS = [origin for origin in {_origin(MEDIA_URL)} if origin]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_STATIC_ORIGINS],
+        "style-src": [SELF, *_STATIC_ORIGINS],
+        "img-src": [SELF, *_STATIC_ORIGINS, *_MEDIA_ORIGINS, "https:"],
+        "font-src": [SELF, *_STATIC_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        # Only where the site is served over https (else a browser would ask for https that is not there).
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    }
+}
+# Added under /admin/ only: Django's admin templates and scripts write style attributes and a <style>
+# block (the change list, the inline rows' show/hide), so there styles may be inline. Scripts may not.
+CONTENT_SECURITY_POLICY_ADMIN_ADDITIONS = {"style-src": [UNSAFE_INLINE]}
+# Permissions-Policy (bodylab.security_headers.PermissionsPolicy): browser features no page of ours uses, turned
+# off for the site and anything it might embed. Only names Chromium knows (an unknown one is a console warning).
+PERMISSIONS_POLICY_DENIED = (
+    "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+)  # fmt: skip
 
 # The Markdown editor. Its own views are replaced by ours (articles.editor),
 # mounted at the paths its widget posts to; these settings only matter to any

@@ -1,12 +1,14 @@
 """sitemap.xml: every public page, from each app's own public querysets.
 
-It lives here, not in one app, because it wires several together.
+It lives here, not in one app, because it wires several together. Every address goes through
+`content.xmltext.xml_text` (`XmlTextSitemap`), so no stored character can break the XML.
 """
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import NoReverseMatch, reverse
 
 from articles.models import Article
+from content.xmltext import xml_text
 from practitioners.models import Practitioner
 from references.models import Reference
 from topics.models import Topic
@@ -21,7 +23,19 @@ def has_url(name, *args):
     return True
 
 
-class ArticleSitemap(Sitemap):
+class XmlTextSitemap(Sitemap):
+    """A sitemap whose addresses hold nothing XML 1.0 forbids (an article's is built from its slug as stored)."""
+
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            url["location"] = xml_text(url["location"])
+            for alternate in url.get("alternates", ()):
+                alternate["location"] = xml_text(alternate["location"])
+        return urls
+
+
+class ArticleSitemap(XmlTextSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -32,7 +46,7 @@ class ArticleSitemap(Sitemap):
         return article.updated_at
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(XmlTextSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -41,14 +55,14 @@ class TopicSitemap(Sitemap):
         return Topic.objects.filter(articles__in=Article.objects.published()).distinct()
 
 
-class PractitionerSitemap(Sitemap):
+class PractitionerSitemap(XmlTextSitemap):
     priority = 0.5
 
     def items(self):
         return Practitioner.objects.all() if has_url("practitioners:detail", "x") else Practitioner.objects.none()
 
 
-class ReferenceSitemap(Sitemap):
+class ReferenceSitemap(XmlTextSitemap):
     priority = 0.3
 
     def items(self):
@@ -58,7 +72,7 @@ class ReferenceSitemap(Sitemap):
         return reference.updated_at
 
 
-class StaticPageSitemap(Sitemap):
+class StaticPageSitemap(XmlTextSitemap):
     changefreq = "daily"
     priority = 0.7
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -16,6 +18,12 @@ admin.site.site_title = "The Body Lab admin"
 admin.site.index_title = "Articles and references"
 admin.site.login_form = StaffLoginForm  # asks for the authenticator app's code (signin/)
 admin.site.login_template = "signin/login.html"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin's pages): the site's icon."""
+    return HttpResponsePermanentRedirect(static_url("img/favicon.svg"))
+
 
 urlpatterns = [
     path("admin/two-step/", include("signin.urls")),
@@ -38,6 +46,7 @@ urlpatterns = [
         name="robots",
     ),
     path("", include("health.urls")),
+    path("favicon.ico", favicon),
     path("", include("articles.urls")),
 ]
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from content.xmltext import typed_text
 from uploads.images import ReencodedImageField, ServerChosenName
 
 
@@ -35,6 +36,9 @@ class Practitioner(models.Model):
         return reverse("practitioners:detail", args=[self.slug])
 
     def clean(self):
+        typed, self.name = self.name, typed_text(self.name)
+        if typed and not self.name:  # only characters no one means (an empty one the field refuses itself)
+            raise ValidationError({"name": "This field is required."})
         if self.photo and not self.photo_alt.strip():
             raise ValidationError({"photo_alt": "Describe the photo: alt text is required with a photo."})
 

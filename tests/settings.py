@@ -9,6 +9,8 @@ from bodylab.settings import *  # noqa: E402,F403
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
+# The test servers speak plain http, so browsers must not be told to upgrade to https (settings.py does the same).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = SECURE_SSL_REDIRECT  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No manifest to build before tests run.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

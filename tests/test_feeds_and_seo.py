@@ -10,9 +10,14 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from articles.feeds import AtomFeed, RssFeed
 from articles.models import Article
 from articles.structured_data import json_ld_script
+from content.xmltext import FORBIDDEN_IN_XML, typed_text, xml_text
+from practitioners.models import Practitioner
+from references.models import Reference
 from tests.factories import make_article, make_practitioner, make_reference
+from tests.helpers import admin_form_data
 from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +255,119 @@ def test_drafts_appear_in_no_feed_sitemap_search_or_topic_page(client, mixed_art
         for page in pages:
             assert article.title not in page and article.get_absolute_url() not in page
     assert "Published piece" in pages[3] and "1 article" in pages[5]
+
+
+# Text XML 1.0 cannot carry ---------------------------------------------------------------------------
+
+# Every character XML 1.0 forbids that a database can store (PostgreSQL refuses NUL in text), and the rest.
+STORABLE_FORBIDDEN = "".join(map(chr, [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])) + "\ufffe\uffff"
+FORBIDDEN = "\x00" + STORABLE_FORBIDDEN + "\ud800\udfff"
+ATTACK = "<img src=x onerror=alert(1)>"
+
+
+def test_xml_text_removes_exactly_what_xml_forbids():
+    assert xml_text(f"Knee{FORBIDDEN}pain") == "Kneepain"
+    allowed = "\t\n\r é — \u007f \ud7ff \ue000 \ufffd \U0001f9b6"
+    assert xml_text(allowed) == allowed
+    assert xml_text(["a\x0bb", "c"]) == ["ab", "c"] and xml_text(None) is None
+
+
+@pytest.fixture
+def forbidden_characters_stored():
+    """A published article whose every text that reaches a feed or the sitemap holds forbidden characters,
+    stored as an import or the shell could (no form in the way)."""
+    author = make_practitioner("Sam Lee")
+    article = make_article("Plain title", days_ago=1, authors=[author])
+    article.topics.add(Topic.objects.create(name="Knee", slug="knee"))
+    reference = make_reference(key="smith2020")
+    article.further_reading.add(reference)
+    Article.objects.filter(pk=article.pk).update(
+        title=f"Knee{STORABLE_FORBIDDEN}pain", summary=f"Sum{STORABLE_FORBIDDEN}mary {ATTACK}", slug="knee\x0bpain"
+    )
+    Practitioner.objects.filter(pk=author.pk).update(name=f"Sam{STORABLE_FORBIDDEN} Lee")
+    Topic.objects.filter(slug="knee").update(name=f"Kn{STORABLE_FORBIDDEN}ee")
+    Reference.objects.filter(pk=reference.pk).update(key=f"smith{STORABLE_FORBIDDEN}2020")
+
+
+def test_rss_carries_no_forbidden_character_and_the_summary_as_text(client, forbidden_characters_stored):
+    item = parse_xml(client.get("/feeds/rss/")).find("channel/item")
+    assert item.findtext("title") == "Kneepain"
+    assert item.findtext("link") == "http://testserver/articles/knee%0Bpain/"  # Django percent-encodes a feed's links
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Sam Lee"
+    assert [category.text for category in item.findall("category")] == ["Knee"]
+    # RSS readers read a description as HTML: the summary is sent escaped, so it shows as the text it is.
+    description = item.findtext("description")
+    assert description == "Summary &lt;img src=x onerror=alert(1)&gt;"
+    as_html = BeautifulSoup(description, "html.parser")
+    assert as_html.find() is None and as_html.get_text() == f"Summary {ATTACK}"
+
+
+def test_atom_carries_no_forbidden_character_and_the_summary_as_text(client, forbidden_characters_stored):
+    entry = parse_xml(client.get("/feeds/atom/")).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Kneepain"
+    assert entry.find(f"{ATOM}link").get("href") == "http://testserver/articles/knee%0Bpain/"
+    assert entry.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Sam Lee"
+    assert [category.get("term") for category in entry.findall(f"{ATOM}category")] == ["Knee"]
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text" and summary.text == f"Summary {ATTACK}" and len(summary) == 0
+
+
+def test_sitemap_carries_no_forbidden_character(client, forbidden_characters_stored):
+    locations = {url.findtext(f"{SITEMAP}loc") for url in parse_xml(client.get("/sitemap.xml")).iter(f"{SITEMAP}url")}
+    assert "http://testserver/articles/kneepain/" in locations
+    # reverse() percent-encodes what the key holds: %01 is plain text.
+    assert (
+        "http://testserver/references/smith%01%02%03%04%05%06%07%08%0B%0C%0E%0F%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F%EF%BF%BE%EF%BF%BF2020/"
+        in locations
+    )
+
+
+@pytest.mark.parametrize("generator", [RssFeed, AtomFeed])
+def test_feed_generators_drop_forbidden_characters_from_every_field(generator):
+    """What no database stores (NUL, lone surrogates) cannot break a feed either, in any field."""
+    dirty = f"x{FORBIDDEN}y"
+    feed = generator(title=dirty, link=f"http://testserver/{dirty}", description=dirty, author_name=dirty)
+    feed.add_item(
+        title=dirty,
+        link=f"http://testserver/{dirty}/",
+        description=dirty,
+        author_name=dirty,
+        categories=[dirty],
+        unique_id=dirty,
+        pubdate=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    )
+    root = ET.fromstring(feed.writeString("utf-8"))
+    texts = [text for element in root.iter() for text in (element.text, *element.attrib.values()) if text]
+    assert "xy" in texts and all(not FORBIDDEN_IN_XML.search(text) for text in texts)
+
+
+def test_typed_text_turns_each_run_of_forbidden_characters_into_one_space():
+    assert typed_text("Walking,\x0bFoot Pain") == "Walking, Foot Pain"  # Word's manual line break
+    assert typed_text(f"Knee {STORABLE_FORBIDDEN} pain\x0b") == "Knee pain"
+    assert typed_text("Two\nlines\tkept") == "Two\nlines\tkept" and typed_text("") == ""
+
+
+def test_titles_and_names_are_saved_without_forbidden_characters(admin_client):
+    article = make_article("Plain title", authors=[make_practitioner()])
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = admin_form_data(admin_client.get(url).content)
+    data |= {"title": ["Walking,\x0bFoot Pain"], "subtitle": ["Why\x1f it hurts"], "summary": ["Short\x0b summary."]}
+    assert admin_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.subtitle, article.summary) == (
+        "Walking, Foot Pain",
+        "Why it hurts",
+        "Short summary.",
+    )
+
+    response = admin_client.post("/admin/topics/topic/add/", {"name": "Flat\x0bfeet", "slug": "flat-feet"})
+    assert response.status_code == 302 and Topic.objects.get(slug="flat-feet").name == "Flat feet"
+    response = admin_client.post("/admin/topics/topic/add/", {"name": "\x01\x02", "slug": "nothing"})
+    assert response.status_code == 200 and not Topic.objects.filter(slug="nothing").exists()
+    assert BeautifulSoup(response.content, "html.parser").select_one(".field-name .errorlist").get_text() == (
+        "This field is required."
+    )
+
+    practitioner = make_practitioner("Sam\x0bLee")
+    practitioner.full_clean()
+    assert practitioner.name == "Sam Lee"

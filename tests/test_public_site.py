@@ -159,3 +159,9 @@ def test_article_page_query_count_does_not_grow_with_content(client):
     soup = BeautifulSoup(response.content, "html.parser")
     assert len(soup.select("#references ~ .reference-list li")) == 30
     assert len(soup.select("#further-reading ~ .reference-list li")) == 30
+
+
+def test_favicon_ico_sends_browsers_to_the_site_icon(client):
+    """Pages without an icon link (the admin's) make browsers ask for /favicon.ico: no 404 in their console."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"

@@ -1,7 +1,10 @@
 """Topics group articles for patients browsing: Foot, Knee, Gait, Tendons..."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+
+from content.xmltext import typed_text
 
 
 class Topic(models.Model):
@@ -18,3 +21,8 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("topics:detail", args=[self.slug])
+
+    def clean(self):
+        typed, self.name = self.name, typed_text(self.name)
+        if typed and not self.name:  # only characters no one means (an empty one the field refuses itself)
+            raise ValidationError({"name": "This field is required."})
