@@ -8,8 +8,8 @@ Authors write, in Markdown::
     ```
 
 Each line is "label | from–to weeks" ("6 weeks", "8–12+ weeks" and "12+ weeks"
-work too; "+" means "or longer"), or months ("3–6 months"), drawn on the same weeks scale. Each row becomes a text label over an inline
-SVG bar, all bars on one weeks scale; the labels and each bar's description
+work too; "+" means "or longer"), or months ("3–6 months"), drawn on the same weeks scale.
+Each row becomes a text label over an inline SVG bar, all bars on one weeks scale; the labels and each bar's description
 are the text alternative. The markup is built here from parsed numbers and
 escaped labels and put in after the Markdown has been sanitized, so it never
 passes through (or widens) the sanitizer's allow-list. A ```timeline fence inside
@@ -127,7 +127,8 @@ def render_svg(rows):
 
 def _bar_words(row, axis_end):
     beyond = " and beyond" if row.open_ended else ""
-    return f"A bar from week {_number(round(row.start, 1))} to week {_number(round(row.end, 1))}{beyond}, on a scale of 0 to {axis_end} weeks"
+    start, end = _number(round(row.start, 1)), _number(round(row.end, 1))
+    return f"A bar from week {start} to week {end}{beyond}, on a scale of 0 to {axis_end} weeks"
 
 
 class TimelinePreprocessor(Preprocessor):

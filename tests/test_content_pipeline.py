@@ -249,7 +249,8 @@ def test_every_bad_timeline_line_is_reported_at_once_with_its_line(library):
     _, problems = render_text("Intro.\n\n```timeline\nMuscle | soon\nTendon | 6–4 weeks\nBone | 8 weeks\n```")
     assert problems == [
         "In the text, the timeline block's line 1 (line 4 of the text): “Muscle | soon” should read "
-        "“label | 4–6 weeks” (or “8–12+ weeks”, “3–6 months”); line 2 (line 5 of the text): the range ends before it starts"
+        "“label | 4–6 weeks” (or “8–12+ weeks”, “3–6 months”); "
+        "line 2 (line 5 of the text): the range ends before it starts"
     ]
 
 
