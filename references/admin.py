@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from bodylab.admin_actions import CheckedSelectionMixin
 
-from . import harvard, signals, views
+from . import harvard, picker, signals, views
 from .duplicates import likely_duplicates
 from .errors import ImportProblem
 from .importing import (
@@ -353,7 +353,12 @@ class ReferenceAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="references_reference_import"), *super().get_urls()]
+        search = self.admin_site.admin_view(picker.picker_search)
+        return [
+            path("import/", view, name="references_reference_import"),
+            path("picker-search/", search, name="references_reference_picker_search"),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
         if not self.has_add_permission(request):
