@@ -191,11 +191,12 @@ class ArticleForm(LengthCounted, forms.ModelForm):
 
 
 def _opened_revision(versions, opened_on):
-    """The revision saved with edit version `opened_on`: the first one recorded after that save began."""
+    """The revision of the save that gave edit version `opened_on` (the save's time in ns): the last one
+    begun before it (django-reversion dates a revision when its request's block begins)."""
     if not opened_on:
         return None
-    began = datetime.datetime.fromtimestamp(opened_on / 1e9, tz=datetime.UTC)
-    return versions.filter(revision__date_created__gte=began).order_by("revision__date_created").first()
+    saved = datetime.datetime.fromtimestamp(opened_on / 1e9, tz=datetime.UTC)
+    return versions.filter(revision__date_created__lte=saved).order_by("-revision__date_created").first()
 
 
 def _rows(formset):
