@@ -99,8 +99,49 @@ class ConfirmImportForm(forms.Form):
         return {**data, "records": _records(data["content"], data["fmt"], data["source"])}
 
 
+class ContributorForm(forms.ModelForm):
+    """A new row's position starts empty: ContributorFormSet numbers it, in the order of the rows."""
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "vSmallIntegerField"}),
+        help_text="Left empty, names are numbered in the order they stand here.",
+    )
+
+    class Meta:
+        model = Contributor
+        fields = ["position", "role", "surname", "initials", "particle", "suffix", "organisation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial["position"] = None
+        for name, field in self.fields.items():
+            # The table's column headings are not the inputs' labels: name each input (a phone shows no table).
+            field.widget.attrs.setdefault("aria-label", str(field.label or name))
+
+
+class ContributorFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Numbers the names left without a position after the highest given, in the order of the rows."""
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk) and form.is_valid() and not self._should_delete_form(form)
+        ]
+        highest = max((f.cleaned_data["position"] or 0 for f in kept), default=0)
+        for form in kept:
+            if form.cleaned_data.get("position") is None:
+                highest += 1
+                form.cleaned_data["position"] = form.instance.position = highest
+
+
 class ContributorInline(admin.TabularInline):
     model = Contributor
+    form = ContributorForm
+    formset = ContributorFormSet
     extra = 1
     fields = ["position", "role", "surname", "initials", "particle", "suffix", "organisation"]
 

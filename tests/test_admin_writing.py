@@ -6,10 +6,13 @@ import zoneinfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import word_changes
+from practitioners.models import Practitioner
+from references.models import Reference
 from tests.factories import make_article, make_practitioner, make_reference
 from tests.helpers import admin_form_data
 
@@ -194,3 +197,107 @@ def test_an_author_is_told_why_a_published_article_is_read_only(author):
     )
     draft = make_article("Draft", status=Article.Status.DRAFT)
     assert soup(author.get(change_url(draft))).select_one(".read-only-reason") is None
+
+
+# Forms that fit: the reference form and the import page
+
+
+def test_contributors_left_unnumbered_are_numbered_in_the_order_they_stand(admin_client):
+    data = {
+        "key": "moore2023",
+        "kind": "book",
+        "year": "2023",
+        "title": "Clinically oriented anatomy",
+        "contributors-TOTAL_FORMS": "4",
+        "contributors-INITIAL_FORMS": "0",
+        "contributors-MIN_NUM_FORMS": "0",
+        "contributors-MAX_NUM_FORMS": "1000",
+    }
+    for number, surname in enumerate(["Moore", "Dalley", "Agur", ""]):  # the last row left blank
+        data.update({f"contributors-{number}-role": "author", f"contributors-{number}-surname": surname})
+        data[f"contributors-{number}-position"] = ""
+    response = admin_client.post("/admin/references/reference/add/", data)
+    assert response.status_code == 302
+    reference = Reference.objects.get(key="moore2023")
+    assert [(c.position, c.surname) for c in reference.contributors.order_by("position")] == [
+        (1, "Moore"),
+        (2, "Dalley"),
+        (3, "Agur"),
+    ]
+    form = soup(admin_client.get("/admin/references/reference/add/"))
+    assert form.select_one("#id_contributors-0-position").get("value", "") == ""
+    assert form.select_one("#id_contributors-0-surname")["aria-label"] == "Surname"
+    assert (
+        form.select_one(".field-key .help")
+        .get_text(" ", strip=True)
+        .startswith("The short name you cite this work by in Markdown, as [@neumann2017]")
+    )
+
+
+def test_the_import_page_is_laid_out_as_the_admins_forms(admin_client):
+    page = soup(admin_client.get("/admin/references/reference/import/"))
+    assert page.select_one('link[href*="admin/css/forms"]') is not None
+    assert page.select_one("#reference_import_form fieldset.module.aligned h2").get_text() == (
+        "Import from a file or pasted text"
+    )
+    assert [row["class"][1] for row in page.select("#reference_import_form .form-row")] == [
+        "field-file",
+        "field-text",
+        "field-format",
+    ]
+
+
+# Practitioners: an Author keeps their own profile; one page adds a practitioner who writes
+
+
+def test_an_author_adds_and_edits_their_own_profile_and_no_one_elses(author, django_user_model):
+    me = django_user_model.objects.get(username="author")
+    response = author.post(
+        "/admin/practitioners/practitioner/add/",
+        {"name": "Alex Morgan", "slug": "alex-morgan", "credentials": "MSc", "role": "", "bio": "", "photo_alt": ""},
+    )
+    assert response.status_code == 302
+    mine = Practitioner.objects.get(slug="alex-morgan")
+    assert mine.user == me and mine.position == 0
+    assert author.get("/admin/practitioners/practitioner/add/").status_code == 403  # one profile each
+    form = soup(author.get(f"/admin/practitioners/practitioner/{mine.pk}/change/"))
+    assert form.select_one("#id_name")["value"] == "Alex Morgan"
+    assert form.select_one("#id_position") is None and form.select_one("#id_user") is None
+    someone = make_practitioner("Sam Lee")
+    other = soup(author.get(f"/admin/practitioners/practitioner/{someone.pk}/change/"))
+    assert other.select_one("#id_name") is None and other.select_one(".field-name .readonly").get_text() == "Sam Lee"
+    data = {"name": "Renamed", "slug": someone.slug, "credentials": "", "role": "", "bio": "", "photo_alt": ""}
+    assert author.post(f"/admin/practitioners/practitioner/{someone.pk}/change/", data).status_code == 403
+    someone.refresh_from_db()
+    assert someone.name == "Sam Lee"
+
+
+def test_one_page_adds_a_staff_login_in_a_group_with_its_profile(admin_client, django_user_model):
+    listing = soup(admin_client.get("/admin/practitioners/practitioner/"))
+    assert listing.select_one(".object-tools a[href='/admin/practitioners/practitioner/add-user/']") is not None
+    data = {
+        "username": "amorgan",
+        "email": "alex@example.com",
+        "password1": "a-long-test-password-1",
+        "password2": "a-long-test-password-1",
+        "group": str(Group.objects.get(name="Author").pk),
+        "name": "Alex Morgan",
+        "credentials": "MSc, Physiotherapist",
+        "role": "",
+    }
+    response = admin_client.post("/admin/practitioners/practitioner/add-user/", data, follow=True)
+    user = django_user_model.objects.get(username="amorgan")
+    assert user.is_staff and not user.is_superuser and [g.name for g in user.groups.all()] == ["Author"]
+    assert (user.practitioner.name, user.practitioner.slug) == ("Alex Morgan", "alex-morgan")
+    assert [li.get_text() for li in soup(response).select(".messagelist li")] == [
+        "Alex Morgan can now log in as “amorgan”, as Author. Add their photo and introduction below."
+    ]
+    refused = admin_client.post("/admin/practitioners/practitioner/add-user/", {**data, "password2": "different"})
+    assert [li.get_text() for li in soup(refused).select(".field-password2 .errorlist li")] == [
+        "The two password fields didn’t match."
+    ]
+    assert django_user_model.objects.filter(username="amorgan").count() == 1
+
+
+def test_an_author_cannot_add_users(author):
+    assert author.get("/admin/practitioners/practitioner/add-user/").status_code == 403

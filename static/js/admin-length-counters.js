@@ -25,7 +25,9 @@
     counter.setAttribute("aria-live", "polite");
     field._lengthCounter = counter;
     field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
-    field.insertAdjacentElement("afterend", counter);
+    // Under the field, where the admin puts its help text (after the label-and-field row).
+    var row = field.closest(".flex-container") || field;
+    row.insertAdjacentElement("afterend", counter);
     update(field);
   }
 

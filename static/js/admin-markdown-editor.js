@@ -241,34 +241,25 @@
     }
   });
 
-  // The preview follows the cursor: scroll it to the heading of the part being written.
+  // The preview follows the cursor: the block (paragraph, list, quote, chart) being written is
+  // marked and scrolled into the pane. Blocks are counted as Markdown separates them, by blank lines;
+  // other things the preview shows (problems, figures about the text) are not counted.
+  var BLOCKS = "p, ul, ol, blockquote, figure, pre, table, hr, h1, h2, h3, h4, h5, h6";
+
   function followCursor(editor) {
     var pane = editor.closest(".markdownx").querySelector(".markdownx-preview");
-    var before = editor.value.slice(0, editor.selectionStart).split("\n");
-    var heading = null;
-    for (var i = before.length - 1; i >= 0; i--) {
-      var match = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(before[i]);
-      if (match) {
-        heading = match[1].replace(/[*_`]/g, "");
-        break;
-      }
-    }
-    var found = null;
-    if (heading) {
-      pane.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach(function (element) {
-        if (element.textContent.trim() === heading.trim()) {
-          found = element;
-        }
-      });
-    }
-    pane.querySelectorAll(".preview-current").forEach(function (element) {
-      element.classList.remove("preview-current");
+    var before = editor.value.slice(0, editor.selectionStart).replace(/^\s+/, "");
+    var index = before ? before.split(/\n[ \t]*\n\s*/).length - 1 : 0;
+    var blocks = Array.prototype.filter.call(pane.children, function (element) {
+      return element.matches(BLOCKS);
     });
-    if (found) {
-      found.classList.add("preview-current");
-      pane.scrollTop = found.offsetTop; // the pane is positioned: offsets are within it
-    } else if (!heading) {
-      pane.scrollTop = 0;
+    var current = blocks[Math.min(index, blocks.length - 1)];
+    blocks.forEach(function (block) {
+      block.classList.toggle("preview-current", block === current);
+    });
+    if (current) {
+      // The pane is positioned, so offsets are within it.
+      pane.scrollTop = Math.max(0, current.offsetTop - pane.clientHeight / 3);
     }
   }
 
