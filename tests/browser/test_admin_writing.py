@@ -1,9 +1,14 @@
 """Writing in the admin in a real browser: the citation picker (mouse and keyboard), the preview beside
 the text (below it on a phone), the scheduling message; screenshots of the forms at 390 and 1280 px."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 
 from articles.models import Article
+from practitioners.models import Practitioner
 from tests.factories import make_article, make_practitioner, make_reference
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
@@ -109,3 +114,75 @@ def test_scheduling_is_said_in_words_and_forms_fit_phone_and_laptop(editor_page,
     screenshot(page, "admin-reference-form")
     page.goto("/admin/references/reference/import/")
     screenshot(page, "admin-reference-import")
+    page.goto("/admin/practitioners/practitioner/add-user/")
+    screenshot(page, "admin-add-practitioner-user")
+
+
+@pytest.fixture
+def roles(live_server):
+    """The Author and Editor groups, as the migrations make them (the live server's database is emptied)."""
+    importlib.import_module("articles.migrations.0003_author_and_editor_roles").assign_roles(django_apps)
+    importlib.import_module("practitioners.migrations.0004_authors_keep_their_profile").assign_profile_rights(
+        django_apps
+    )
+
+
+def log_in(page, django_user_model, role):
+    user = django_user_model.objects.create_user(role.lower(), password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(role.lower())
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Articles and references")).to_be_visible()
+
+
+def test_a_walk_as_an_author_then_as_an_editor(roles, new_page, django_user_model, screenshot):
+    make_reference(key="neumann2017", authors=("Neumann",), year=2017, kind="book", title="Kinesiology")
+    live = make_article("Walking and foot pain", authors=[make_practitioner("Sam Lee")])
+
+    # The Author makes their own profile, without help.
+    page = new_page()
+    log_in(page, django_user_model, "Author")
+    page.goto("/admin/practitioners/practitioner/add/")
+    page.locator("#id_name").fill("Alex Morgan")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    me = Practitioner.objects.get(name="Alex Morgan")
+    assert me.user.username == "author"
+
+    # ...writes a draft, citing with the picker by keyboard alone...
+    page.goto("/admin/articles/article/add/")
+    page.locator("#id_title").fill("Heel pain in runners")
+    page.locator("#id_summary").fill("Why heel pain lingers.")
+    page.locator("#authorships-group").get_by_role("button", name="Add another Author").click()
+    page.locator("#id_authorships-0-practitioner").select_option(str(me.pk))
+    page.locator("#id_intro").press_sequentially("The heel takes load first [@")
+    page.keyboard.type("neumann")
+    expect(page.get_by_role("dialog", name="Cite a reference").get_by_role("option")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_intro")).to_have_value("The heel takes load first [@neumann2017]")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    draft = Article.objects.get(title="Heel pain in runners")
+    assert draft.status == Article.Status.DRAFT and draft.intro == "The heel takes load first [@neumann2017]"
+
+    # ...and meets a published article: read-only, told why, its history open to read.
+    page.goto(f"/admin/articles/article/{live.pk}/change/")
+    expect(page.locator(".read-only-reason")).to_contain_text("only an Editor can change it")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("#content-main")).to_contain_text("Every save is kept.")
+
+    # The Editor schedules the draft: the list says when.
+    editor = new_page()
+    log_in(editor, django_user_model, "Editor")
+    editor.goto("/admin/articles/article/")
+    editor.get_by_role("link", name="Heel pain in runners").click()
+    editor.locator("#id_status").select_option("published")
+    editor.locator("#id_published_at_0").fill("2035-06-03")
+    editor.locator("#id_published_at_1").fill("09:00")
+    editor.locator("input[name=_save]").click()
+    expect(editor.locator(".messagelist")).to_contain_text("Scheduled for 3 June 2035, 09:00")
+    expect(editor.locator("#result_list")).to_contain_text("Scheduled for 3 June 2035, 09:00")
+    editor.goto(f"/admin/practitioners/practitioner/{me.pk}/change/")
+    screenshot(editor, "admin-practitioner-form")
