@@ -301,3 +301,9 @@ def test_one_page_adds_a_staff_login_in_a_group_with_its_profile(admin_client, d
 
 def test_an_author_cannot_add_users(author):
     assert author.get("/admin/practitioners/practitioner/add-user/").status_code == 403
+
+
+def test_the_picker_search_survives_odd_input(author, library):
+    assert author.get(SEARCH, {"q": "neu\x00mann"}).json()["results"] == []
+    assert author.get(SEARCH, {"q": "x" * 5000}).json()["results"] == []
+    assert author.get(SEARCH, {"id": "99999999999999999999"}).json()["results"] == []

@@ -186,3 +186,24 @@ def test_a_walk_as_an_author_then_as_an_editor(roles, new_page, django_user_mode
     expect(editor.locator("#result_list")).to_contain_text("Scheduled for 3 June 2035, 09:00")
     editor.goto(f"/admin/practitioners/practitioner/{me.pk}/change/")
     screenshot(editor, "admin-practitioner-form")
+
+
+def test_a_new_reference_added_in_the_pop_up_is_cited_at_the_cursor(editor_page):
+    page = editor_page
+    page.goto("/admin/articles/article/add/")
+    page.locator("#id_intro").fill("Tendons adapt slowly ")
+    page.locator(".markdown-editor:has(#id_intro) .cite-open").click()
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Add a new reference…").click()
+    popup = opened.value
+    popup.locator("#id_key").fill("magnusson2010")
+    popup.locator("#id_kind").select_option("article-journal")
+    popup.locator("#id_year").fill("2010")
+    popup.locator("#id_title").fill("The pathogenesis of tendinopathy")
+    popup.locator("#id_container_title").fill("Nature Reviews Rheumatology")
+    popup.locator("#id_contributors-0-surname").fill("Magnusson")
+    popup.locator("#id_contributors-0-initials").fill("S.P.")
+    popup.locator("input[name=_save]").click()
+    popup.wait_for_event("close")
+    expect(page.locator("#id_intro")).to_have_value("Tendons adapt slowly [@magnusson2010]")
+    expect(page.get_by_role("dialog", name="Cite a reference")).to_be_hidden()
