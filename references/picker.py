@@ -51,7 +51,7 @@ def picker_search(request):
         except ValueError:
             return JsonResponse({"error": "id: give the number of a reference."}, status=400)
     else:
-        query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL in text
+        query = request.GET.get("q", "").strip()[:200]
         references = search_library(request, query)
     results = [as_choice(reference) for reference in references[:MAX_RESULTS]]
     return JsonResponse({"results": results, "add_url": reverse("admin:references_reference_add")})

@@ -304,6 +304,6 @@ def test_an_author_cannot_add_users(author):
 
 
 def test_the_picker_search_survives_odd_input(author, library):
-    assert author.get(SEARCH, {"q": "neu\x00mann"}).json()["results"] == []
+    assert author.get(SEARCH, {"q": "neu\x00mann"}).status_code == 400  # the site refuses NUL bytes before any view
     assert author.get(SEARCH, {"q": "x" * 5000}).json()["results"] == []
     assert author.get(SEARCH, {"id": "99999999999999999999"}).json()["results"] == []
