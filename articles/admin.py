@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -27,8 +26,9 @@ from uploads.renditions import cached_picture, without_writing
 
 from . import revisions
 from .forms import ArticleForm, KeyPointForm, SectionForm
-from .models import PAGE_FIELDS, Article, ArticleAuthor, KeyPoint, Section
+from .models import PAGE_FIELDS, Article, ArticleAuthor, KeyPoint, Section, when
 from .views import never_cache_private, render_article
+from .widgets import MarkdownEditor
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -147,7 +147,7 @@ class SectionInline(BoundedRows, admin.StackedInline):
     formset = RowsFormSet
     extra = 0
     fields = ["position", "heading", "body"]
-    formfield_overrides = {Section._meta.get_field("body").__class__: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {Section._meta.get_field("body").__class__: {"widget": MarkdownEditor}}
 
 
 class AuthorFormSet(RowsFormSet):
@@ -215,14 +215,14 @@ class ArticleChangeList(ChangeList):
 class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     form = ArticleForm
     inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
-    list_display = ["title", "status_label", "published_at", "review_label", "reading_age_label", "featured"]
+    list_display = ["title", "status_label", "publication", "review_label", "reading_age_label", "featured"]
     list_filter = ["status", ReviewDueFilter, ReadingAgeFilter, "topics", "featured"]
     readonly_fields = ["reading_level"]
     actions = ["feature_on_home", "stop_featuring"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = {Article._meta.get_field("intro").__class__: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {Article._meta.get_field("intro").__class__: {"widget": MarkdownEditor}}
     autocomplete_fields = ["further_reading"]
     filter_horizontal = ["topics"]
     fieldsets = [
@@ -265,8 +265,10 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
             "js/markdownx-inlines.js",
             "js/admin-inline-positions.js",
             "js/admin-unsaved-changes.js",
+            "js/admin-markdown-editor.js",
+            "js/admin-length-counters.js",
         ]
-        css = {"all": ["css/admin-editor.css", "css/admin-reading-level.css"]}
+        css = {"all": ["css/admin-editor.css", "css/admin-reading-level.css", "css/admin-revisions.css"]}
 
     # Roles: an Author writes drafts; publishing, scheduling and archiving need publish_article.
 
@@ -287,9 +289,21 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         return form
 
     def has_change_permission(self, request, obj=None):
+        if getattr(request, "reading_revision", False):
+            return False  # a revision opened only to read it (see revision_view)
         if obj is not None and obj.status != Article.Status.DRAFT and not self.can_publish(request):
             return False  # an Author may read a published article here, not change it
         return super().has_change_permission(request, obj)
+
+    def read_only_reason(self, request, article):
+        """Why this practitioner may read the article but not change it, or "" if they may change it."""
+        if article.status == Article.Status.DRAFT or self.can_publish(request):
+            return ""
+        state = "scheduled" if article.is_scheduled else article.get_status_display().lower()
+        return (
+            f"This article is {state}, so only an Editor can change it: a change would reach patients "
+            "at once. You can read it, its History and comparisons here; to suggest a change, ask an Editor."
+        )
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.status != Article.Status.DRAFT and not self.can_publish(request):
@@ -305,7 +319,11 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         if article is None:
             raise Http404("No such article: deleted articles are restored from “Recover deleted articles”.")
         if not self.has_change_permission(request, article):
-            raise PermissionDenied
+            if request.method != "GET" or not self.has_view_permission(request, article):
+                raise PermissionDenied
+            # Read it, read-only: judged on the live article, not the restored copy (a draft an Author could edit).
+            request.reading_revision = True
+            extra_context = {**(extra_context or {}), "read_only_reason": self.read_only_reason(request, article)}
         request.live_article = {
             "slug": article.slug,
             "edit_version": article.edit_version,
@@ -353,6 +371,13 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     def status_label(self, article):
         return article.display_status
 
+    @admin.display(description="Publication date and time", ordering="published_at")
+    def publication(self, article):
+        """A draft has no publication date yet; a scheduled article says when it appears."""
+        if article.status == Article.Status.DRAFT:
+            return "—"
+        return article.schedule_sentence or when(article.published_at)
+
     @admin.display(description="Next review", ordering="next_review_due")
     def review_label(self, article):
         if not article.next_review_due:
@@ -388,6 +413,13 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         form.instance.store_rendering(*form.rendering)  # rendered once, when the form was validated
         if form.instance.featured_image:
             cached_picture(form.instance.featured_image.name)  # make its renditions now, not for the first reader
+        if form.instance.is_scheduled:
+            messages.info(request, f"{form.instance.schedule_sentence}: it appears on the site by itself at that time.")
+        elif getattr(form, "published_now", False):
+            messages.info(
+                request,
+                f"Published now ({when(form.instance.published_at)}): its publication time had already passed.",
+            )
         if form.instance.review_overdue:
             messages.warning(request, "This article's clinical review is overdue: it stays published but is flagged.")
 
@@ -402,6 +434,9 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST" and "_preview" in request.POST:
             return self.preview_view(request, object_id)
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and request.method == "GET":
+            extra_context = {**(extra_context or {}), "read_only_reason": self.read_only_reason(request, article)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def preview_view(self, request, object_id=None):

@@ -2,15 +2,31 @@
 and refuses what the content pipeline reports (citations it cannot resolve, images without alt
 text, broken timelines), each on the field where it was typed."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from reversion.models import Version
 
+from . import revisions
 from .models import Article, KeyPoint, Section
 
 
-class ArticleForm(forms.ModelForm):
+class LengthCounted:
+    """Text fields with a length limit get a counter (static/js/admin-length-counters.js) instead of
+    the browser's maxlength, which cuts pasted text off without a word; Django's own max_length
+    check then refuses an over-long value, naming the limit and the length, on its field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = field.widget.attrs.pop("maxlength", None)
+            if limit:
+                field.widget.attrs["data-max-length"] = limit
+
+
+class ArticleForm(LengthCounted, forms.ModelForm):
     # The version of the article this form was opened on (see clean_opened_version).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -19,6 +35,9 @@ class ArticleForm(forms.ModelForm):
     # When a revision is being restored: the live article as it was before the restore
     # (ArticleAdmin.revision_view): its version, status, publication time and slug.
     live_article = None
+    # After a save refused because someone else saved first: what they changed (see clean_opened_version).
+    conflict_changes = None
+    conflict_by = ""
 
     class Meta:
         model = Article
@@ -49,8 +68,10 @@ class ArticleForm(forms.ModelForm):
             self.initial.update(status=live["status"], published_at=live["published_at"], slug=live["slug"])
 
     def clean(self):
-        """The featured image (where the form shows it; uploads.images checks the file) has alt text."""
+        """The featured image (where the form shows it; uploads.images checks the file) has alt text; a draft
+        published with the publication time it was given long ago is published now."""
         cleaned_data = super().clean()
+        self.published_now = self._publish_now(cleaned_data)
         if "featured_image" in self.fields:
             image = cleaned_data.get("featured_image")
             shown = "featured_image_alt" in self.fields
@@ -61,6 +82,22 @@ class ArticleForm(forms.ModelForm):
                     "Describe the featured image: alt text is required with an image.",
                 )
         return cleaned_data
+
+    def _publish_now(self, cleaned_data):
+        """Publishing a draft whose publication time has passed dates it now, unless that time was
+        changed in this form (an Editor back-dating it on purpose). True if it did."""
+        was = (self.live_article or {}).get("status", self.instance.status)
+        published_at = cleaned_data.get("published_at")
+        if (
+            was == Article.Status.DRAFT
+            and cleaned_data.get("status") == Article.Status.PUBLISHED
+            and published_at is not None
+            and published_at < timezone.now()
+            and "published_at" not in self.changed_data
+        ):
+            cleaned_data["published_at"] = timezone.now()
+            return True
+        return False
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds the cleaned values
@@ -112,6 +149,13 @@ class ArticleForm(forms.ModelForm):
             )
         return status
 
+    def _changes_since(self, versions, opened_on):
+        """What the saves after `opened_on` changed, word by word; None when that is unknown."""
+        opened, last = _opened_revision(versions, opened_on), versions.first()
+        if opened is None or last is None or opened.pk == last.pk:
+            return None
+        return revisions.compare(opened, last)
+
     def clean_opened_version(self):
         """Refuse to overwrite a save made by someone else since this form was opened.
 
@@ -127,16 +171,28 @@ class ArticleForm(forms.ModelForm):
             current["edit_version"] = self.live_article["edit_version"]  # the database holds the restored copy
         if current and current["edit_version"] != opened_on:
             saved_at = timezone.localtime(current["updated_at"]).strftime("%H:%M on %d %B %Y")
-            last = Version.objects.get_for_object(self.instance).select_related("revision__user").first()
+            versions = Version.objects.get_for_object(self.instance).select_related("revision__user")
+            last = versions.first()
             who = last.revision.user.get_username() if last and last.revision.user else "someone"
             # A form-wide error: the admin shows it at the top, where it cannot be missed.
             self.add_error(
                 None,
                 f"This article was saved again at {saved_at} by {who} (perhaps in another tab), after you "
                 "opened this form. Your changes have NOT been saved and are still in this form: copy what "
-                "you need, then reload the page to see the newer version (History shows both).",
+                "you need, then reload the page to see the newer version. What they changed is shown below.",
             )
+            self.conflict_by = who
+            self.conflict_changes = self._changes_since(versions, opened_on)
         return opened_on
+
+
+def _opened_revision(versions, opened_on):
+    """The revision of the save that gave edit version `opened_on` (the save's time in ns): the last one
+    begun before it (django-reversion dates a revision when its request's block begins)."""
+    if not opened_on:
+        return None
+    saved = datetime.datetime.fromtimestamp(opened_on / 1e9, tz=datetime.UTC)
+    return versions.filter(revision__date_created__lte=saved).order_by("-revision__date_created").first()
 
 
 def _rows(formset):
@@ -155,13 +211,13 @@ def _rows(formset):
     return [(form, form.instance) for form in kept]
 
 
-class KeyPointForm(forms.ModelForm):
+class KeyPointForm(LengthCounted, forms.ModelForm):
     class Meta:
         model = KeyPoint
         fields = ["position", "text", "section"]
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(LengthCounted, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["position", "heading", "body"]

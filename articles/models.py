@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Prefetch
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
@@ -86,6 +86,11 @@ class RemembersStored:
         changed = getattr(self, "_stored", None) != current
         self._stored = current
         return changed
+
+
+def when(moment):
+    """A publication time as practitioners read it: “3 June 2025, 09:00”, in the site's time zone."""
+    return dateformat.format(timezone.localtime(moment), "j F Y, H:i")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -317,6 +322,11 @@ class Article(RemembersStored, models.Model):
     @property
     def display_status(self):
         return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def schedule_sentence(self):
+        """“Scheduled for 3 June 2025, 09:00” while the article waits for its time; otherwise empty."""
+        return f"Scheduled for {when(self.published_at)}" if self.is_scheduled else ""
 
     @property
     def review_overdue(self):

@@ -1,6 +1,7 @@
 """Reading django-reversion revisions of an article as text, and comparing two of them."""
 
 import difflib
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -55,22 +56,86 @@ def snapshot(version):
 
 
 def compare(older, newer):
-    """[{label, lines: [(kind, text)]}] for each part that differs; kind is added, removed, context or gap."""
+    """[{label, segments: [(kind, text)]}] for each part that differs, word by word (see `word_changes`)."""
     before, after = snapshot(older), snapshot(newer)
-    changes = []
-    for label in before:
-        if before[label] == after[label]:
+    return changes_between(before, after)
+
+
+def changes_between(before, after):
+    """The parts of two snapshots that differ, each with its changed words marked."""
+    return [
+        {"label": label, "segments": word_changes(before[label], after.get(label, ""))}
+        for label in before
+        if before[label] != after.get(label, "")
+    ]
+
+
+# Words, runs of spaces and single punctuation marks: a changed comma is marked, not its sentence.
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+CONTEXT = 80  # characters of unchanged text kept on each side of a change
+
+
+def word_changes(before, after):
+    """[(kind, text)] turning `before` into `after`; kind is same, removed, added or gap (unchanged
+    text left out). Lines are matched first, then words within the lines that changed, so a long
+    text costs what its changed lines cost. The text is plain: the template escapes it."""
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    segments = []
+    lines = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, a1, a2, b1, b2 in lines.get_opcodes():
+        if op == "equal":
+            segments.append(("same", "".join(old_lines[a1:a2])))
             continue
-        lines = []
-        diff = difflib.unified_diff(before[label].splitlines(), after[label].splitlines(), lineterm="", n=2)
-        for line in list(diff)[2:]:  # skip the ---/+++ file headers
-            if line.startswith("@@"):
-                lines.append(("gap", "…"))
-            elif line.startswith("+"):
-                lines.append(("added", line[1:]))
-            elif line.startswith("-"):
-                lines.append(("removed", line[1:]))
-            else:
-                lines.append(("context", line[1:]))
-        changes.append({"label": label, "lines": lines})
-    return changes
+        old, new = TOKEN.findall("".join(old_lines[a1:a2])), TOKEN.findall("".join(new_lines[b1:b2]))
+        words = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        opcodes = words.get_opcodes()
+        for index, (word_op, c1, c2, d1, d2) in enumerate(opcodes):
+            kept = "".join(old[c1:c2])
+            if word_op == "equal" and kept.strip() == "" and 0 < index < len(opcodes) - 1:
+                # Only a space between two changes: "Alex Morgan" became "Sam Lee", not "Sam" and "Lee".
+                segments += [("removed", kept), ("added", kept)]
+                continue
+            if word_op == "equal":
+                segments.append(("same", kept))
+                continue
+            if c2 > c1:
+                segments.append(("removed", "".join(old[c1:c2])))
+            if d2 > d1:
+                segments.append(("added", "".join(new[d1:d2])))
+    return _shorten(_merge(segments))
+
+
+def _merge(segments):
+    """Each run of changes as one removed text followed by one added text."""
+    merged, removed, added = [], [], []
+
+    def flush():
+        merged.extend((kind, "".join(parts)) for kind, parts in (("removed", removed), ("added", added)) if parts)
+        removed.clear()
+        added.clear()
+
+    for kind, text in segments:
+        if kind == "same":
+            flush()
+            merged.append((kind, text))
+        else:
+            (removed if kind == "removed" else added).append(text)
+    flush()
+    return merged
+
+
+def _shorten(segments):
+    """Long unchanged stretches keep only the words next to a change."""
+    out = []
+    for index, (kind, text) in enumerate(segments):
+        first, last = index == 0, index == len(segments) - 1
+        if kind != "same" or len(text) <= (CONTEXT if first or last else 2 * CONTEXT):
+            out.append((kind, text))
+            continue
+        if not first:
+            out.append(("same", text[:CONTEXT].rsplit(" ", 1)[0] if " " in text[:CONTEXT] else text[:CONTEXT]))
+        out.append(("gap", "…"))
+        if not last:
+            tail = text[-CONTEXT:]
+            out.append(("same", tail.split(" ", 1)[1] if " " in tail else tail))
+    return out

@@ -206,7 +206,7 @@ class _State:
         try:
             figure = render_svg(parse(body, first_line=first_line))
         except TimelineError as error:
-            self.problems.append(Problem(self.reader.field, f"In {self.where}, the {error}"))
+            self.problems.append(Problem(self.reader.field, f"In {self.where}, {error}"))
             figure = ""
         self.charts.append(figure)
         return f"{STX}{CHART_TOKEN}:{len(self.charts) - 1}{ETX}"

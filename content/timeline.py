@@ -8,8 +8,8 @@ Authors write, in Markdown::
     ```
 
 Each line is "label | from–to weeks" ("6 weeks", "8–12+ weeks" and "12+ weeks"
-work too; "+" means "or longer"). Each row becomes a text label over an inline
-SVG bar, all bars on one weeks scale; the labels and each bar's description
+work too; "+" means "or longer"), or months ("3–6 months"), drawn on the same weeks scale.
+Each row becomes a text label over an inline SVG bar, all bars on one weeks scale; the labels and each bar's description
 are the text alternative. The markup is built here from parsed numbers and
 escaped labels and put in after the Markdown has been sanitized, so it never
 passes through (or widens) the sanitizer's allow-list. A ```timeline fence inside
@@ -26,11 +26,12 @@ from markdown.preprocessors import Preprocessor
 
 ROW = re.compile(
     r"^(?P<label>[^|]+?)\s*\|\s*~?(?P<start>\d+(?:\.\d+)?)(?:\s*(?:–|-|—|to)\s*(?P<end>\d+(?:\.\d+)?))?"
-    r"(?P<open>\+)?\s*(?P<unit>weeks?|wks?)\s*$",
+    r"(?P<open>\+)?\s*(?P<unit>weeks?|wks?|months?|mos?)\s*$",
     re.IGNORECASE,
 )
 MAX_ROWS = 12
 MAX_WEEKS = 520
+WEEKS_PER_MONTH = 52 / 12
 
 
 class TimelineError(ValueError):
@@ -39,19 +40,20 @@ class TimelineError(ValueError):
 
 @dataclass
 class Row:
+    """One bar; `start` and `end` in weeks (the chart's scale), `unit` as the author wrote it."""
+
     label: str
     start: float
     end: float
     open_ended: bool
+    unit: str = "weeks"
 
     @property
     def spoken(self):
-        weeks = (
-            f"{_number(self.start)} weeks"
-            if self.start == self.end
-            else f"{_number(self.start)} to {_number(self.end)} weeks"
-        )
-        return f"{self.label}: {weeks}{' or longer' if self.open_ended else ''}"
+        scale = WEEKS_PER_MONTH if self.unit == "months" else 1
+        start, end = _number(self.start / scale), _number(self.end / scale)
+        span = f"{start} {self.unit}" if start == end else f"{start} to {end} {self.unit}"
+        return f"{self.label}: {span}{' or longer' if self.open_ended else ''}"
 
 
 def _number(value):
@@ -59,27 +61,29 @@ def _number(value):
 
 
 def parse(body, first_line=1):
-    """Rows of a block's body; TimelineError names every bad line at once, by its line in the field."""
+    """Rows of a block's body; TimelineError names every bad line at once, by its line in the block
+    and in the field (the block's first line is line `first_line` of the field)."""
     rows, errors = [], []
-    for number, line in enumerate(body.splitlines(), start=first_line):
+    for number, line in enumerate(body.splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"line {number} (line {number + first_line - 1} of the text)"
         match = ROW.match(line.strip())
         if not match:
-            errors.append(
-                f"timeline line {number}: “{line.strip()}” should read “label | 4–6 weeks” (or “8–12+ weeks”)"
-            )
+            errors.append(f"{where}: “{line.strip()}” should read “label | 4–6 weeks” (or “8–12+ weeks”, “3–6 months”)")
             continue
+        unit = "months" if match["unit"].lower().startswith("mo") else "weeks"
+        scale = WEEKS_PER_MONTH if unit == "months" else 1
         start = float(match["start"])
         end = float(match["end"]) if match["end"] else start
         if end < start:
-            errors.append(f"timeline line {number}: the range ends before it starts")
-        elif end > MAX_WEEKS:
-            errors.append(f"timeline line {number}: {_number(end)} weeks is more than the chart shows ({MAX_WEEKS})")
+            errors.append(f"{where}: the range ends before it starts")
+        elif end * scale > MAX_WEEKS:
+            errors.append(f"{where}: {_number(end)} {unit} is more than the chart shows ({MAX_WEEKS} weeks)")
         else:
-            rows.append(Row(match["label"].strip(), start, end, bool(match["open"])))
+            rows.append(Row(match["label"].strip(), start * scale, end * scale, bool(match["open"]), unit))
     if errors:
-        raise TimelineError("; ".join(errors))
+        raise TimelineError("the timeline block's " + "; ".join(errors))
     if not rows:
         raise TimelineError("the timeline block is empty: write one “label | 4–6 weeks” line per bar")
     if len(rows) > MAX_ROWS:
@@ -122,9 +126,8 @@ def render_svg(rows):
 
 def _bar_words(row, axis_end):
     beyond = " and beyond" if row.open_ended else ""
-    return (
-        f"A bar from week {_number(row.start)} to week {_number(row.end)}{beyond}, on a scale of 0 to {axis_end} weeks"
-    )
+    start, end = _number(round(row.start, 1)), _number(round(row.end, 1))
+    return f"A bar from week {start} to week {end}{beyond}, on a scale of 0 to {axis_end} weeks"
 
 
 class TimelinePreprocessor(Preprocessor):

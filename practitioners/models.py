@@ -1,5 +1,6 @@
 """The clinic's practitioners: who writes and who clinically reviews the articles."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -25,6 +26,15 @@ class Practitioner(models.Model):
         help_text="What the photo shows, for readers who cannot see it.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the team page.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="admin login",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+        help_text="The practitioner's own login: with it they may edit this profile themselves.",
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from bodylab.admin_actions import CheckedSelectionMixin
 from bodylab.admin_forms import BoundedRows, CheckedFormInput
 
-from . import harvard, signals, views
+from . import harvard, picker, signals, views
 from .duplicates import likely_duplicates
 from .errors import ImportProblem
 from .importing import (
@@ -100,8 +100,49 @@ class ConfirmImportForm(forms.Form):
         return {**data, "records": _records(data["content"], data["fmt"], data["source"])}
 
 
+class ContributorForm(forms.ModelForm):
+    """A new row's position starts empty: ContributorFormSet numbers it, in the order of the rows."""
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "vSmallIntegerField"}),
+        help_text="Left empty, names are numbered in the order they stand here.",
+    )
+
+    class Meta:
+        model = Contributor
+        fields = ["position", "role", "surname", "initials", "particle", "suffix", "organisation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial["position"] = None
+        for name, field in self.fields.items():
+            # The table's column headings are not the inputs' labels: name each input (a phone shows no table).
+            field.widget.attrs.setdefault("aria-label", str(field.label or name))
+
+
+class ContributorFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Numbers the names left without a position after the highest given, in the order of the rows."""
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk) and form.is_valid() and not self._should_delete_form(form)
+        ]
+        highest = max((f.cleaned_data["position"] or 0 for f in kept), default=0)
+        for form in kept:
+            if form.cleaned_data.get("position") is None:
+                highest += 1
+                form.cleaned_data["position"] = form.instance.position = highest
+
+
 class ContributorInline(BoundedRows, admin.TabularInline):
     model = Contributor
+    form = ContributorForm
+    formset = ContributorFormSet
     extra = 1
     # Cite Them Right lists every author; a consensus statement may have dozens. More come only by import.
     max_num = 100
@@ -356,7 +397,12 @@ class ReferenceAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="references_reference_import"), *super().get_urls()]
+        search = self.admin_site.admin_view(picker.picker_search)
+        return [
+            path("import/", view, name="references_reference_import"),
+            path("picker-search/", search, name="references_reference_picker_search"),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
         if not self.has_add_permission(request):

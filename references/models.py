@@ -117,7 +117,8 @@ class Reference(models.Model):
         max_length=100,
         unique=True,
         validators=[key_validator],
-        help_text="Short unique name used to cite this work, for example neumann2017.",
+        help_text="The short name you cite this work by in Markdown, as [@neumann2017]: usually the first "
+        "author's surname and the year. Letters, digits and _ : . - only, no spaces; readers never see it.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOURNAL_ARTICLE)
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Leave empty for “no date”.")

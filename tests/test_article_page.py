@@ -117,10 +117,10 @@ def test_timeline_labels_are_escaped():
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ("Muscle | soon", "line 2"),
+        ("Muscle | soon", "line 1 (line 2 of the text)"),
         ("Muscle | 6–4 weeks", "ends before it starts"),
         ("", "empty"),
-        ("Muscle | 4 months", "line 2"),
+        ("Muscle | 4 days", "line 1 (line 2 of the text)"),
     ],
 )
 def test_malformed_timeline_is_an_error_naming_the_line(block, message):
@@ -133,14 +133,19 @@ def test_saving_a_malformed_timeline_is_refused_with_a_clear_error(admin_client,
     data = add_form_data("Timeline", "timeline", timezone.now(), sections=[("1", "Adaptation", body)])
     response = admin_client.post(ADD_URL, data)
     errors = [li.get_text() for li in BeautifulSoup(response.content, "html.parser").select(".errorlist li")]
-    assert any("the section “Adaptation”" in e and "timeline line 5" in e and "“Tendon | soon”" in e for e in errors)
+    assert any(
+        "the section “Adaptation”" in e
+        and "timeline block's line 2 (line 5 of the text)" in e
+        and "“Tendon | soon”" in e
+        for e in errors
+    )
     assert not Article.objects.filter(slug="timeline").exists()
 
 
 def test_editor_preview_explains_a_malformed_timeline(staff_client):
     response = staff_client.post("/markdownx/markdownify/", {"content": "```timeline\nnonsense\n```"})
     assert response.status_code == 200
-    assert "timeline line 2" in response.content.decode()
+    assert "timeline block&#x27;s line 1 (line 2 of the text)" in response.content.decode()
 
 
 def test_each_key_point_may_name_its_section_in_the_admin_all_or_none(admin_client, client):

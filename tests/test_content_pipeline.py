@@ -248,9 +248,18 @@ def test_a_timeline_shown_inside_a_code_fence_stays_code(library):
 def test_every_bad_timeline_line_is_reported_at_once_with_its_line(library):
     _, problems = render_text("Intro.\n\n```timeline\nMuscle | soon\nTendon | 6–4 weeks\nBone | 8 weeks\n```")
     assert problems == [
-        "In the text, the timeline line 4: “Muscle | soon” should read “label | 4–6 weeks” (or “8–12+ weeks”); "
-        "timeline line 5: the range ends before it starts"
+        "In the text, the timeline block's line 1 (line 4 of the text): “Muscle | soon” should read "
+        "“label | 4–6 weeks” (or “8–12+ weeks”, “3–6 months”); "
+        "line 2 (line 5 of the text): the range ends before it starts"
     ]
+
+
+def test_a_timeline_reads_months_as_well_as_weeks_on_one_weeks_scale(library):
+    html, problems = render_text("```timeline\nBone | 3–6 months\nMuscle | 4 weeks\n```", library[0])
+    assert problems == []
+    soup = BeautifulSoup(html, "html.parser")
+    assert [label.get_text() for label in soup.select(".timeline-label")] == ["Bone: 3 to 6 months", "Muscle: 4 weeks"]
+    assert soup.select("svg")[0]["aria-label"] == "A bar from week 13 to week 26, on a scale of 0 to 28 weeks"
 
 
 def test_year_letters_are_given_within_the_articles_own_list(library):

@@ -108,9 +108,14 @@ def test_comparing_revisions_shows_the_reference_list_as_readers_saw_it(
             cited.save()
     older, newer = reversed(Version.objects.get_for_object(article))
     url = f"/admin/articles/article/{article.pk}/history/compare/?from={older.pk}&to={newer.pk}"
-    page = " ".join(BeautifulSoup(admin_client.get(url).content, "html.parser").get_text().split())
-    assert "Reference list (as shown)" in page
-    assert "Neumann, D.A. (2017) First title." in page and "Neumann, D.A. (2017) Second title." in page
+    soup = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    assert [label.get_text() for label in soup.select(".change-label")] == ["Reference list (as shown)"]
+    # Word by word: the entry reads once, the changed word marked.
+    assert soup.select_one(".diff").get_text() == "Neumann, D.A. (2017) FirstSecond title."
+    assert [(s.name, s.get_text()) for s in soup.select(".diff del, .diff ins")] == [
+        ("del", "First"),
+        ("ins", "Second"),
+    ]
 
 
 def test_the_history_names_who_changed_the_reference(

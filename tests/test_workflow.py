@@ -227,9 +227,11 @@ def test_every_save_is_a_revision_that_can_be_compared_and_restored(editor, clie
         f"/admin/articles/article/{live.pk}/history/compare/?from={versions[0].pk}&to={versions[1].pk}"
     )
     soup = BeautifulSoup(compare.content, "html.parser")
-    assert [h.get_text() for h in soup.select(".revision-compare h2")] == ["Title", "Sections"]
-    assert [s.get_text() for s in soup.select(".diff-removed")] == ["− Version one", "− First text."]
-    assert [s.get_text() for s in soup.select(".diff-added")] == ["+ Version two", "+ Second text."]
+    assert [h.get_text() for h in soup.select(".revision-compare .change-label")] == ["Title", "Sections"]
+    # Word by word: only the words that changed are marked, the rest of the line reads as it was.
+    assert [s.get_text() for s in soup.select(".diff-removed")] == ["one", "First"]
+    assert [s.get_text() for s in soup.select(".diff-added")] == ["two", "Second"]
+    assert [p.get_text() for p in soup.select(".diff")] == ["Version onetwo", "## Heading\n\nFirstSecond text."]
 
     # Restore the first revision: open it, and save the form it shows.
     revision_url = f"/admin/articles/article/{live.pk}/history/{versions[0].pk}/"
@@ -330,7 +332,10 @@ def test_an_author_cannot_change_a_published_article_through_history(editor, aut
     live.refresh_from_db()
     draft_version = Version.objects.get_for_object(live).order_by("revision__date_created").first()
     url = f"/admin/articles/article/{live.pk}/history/{draft_version.pk}/"
-    assert author.get(url).status_code == 403
+    # The Author may read the old revision, read-only, told why; restoring it stays refused.
+    page = BeautifulSoup(author.get(url).content, "html.parser")
+    assert page.select_one("input[name=_save]") is None and page.select_one("#id_title") is None
+    assert "only an Editor can change it" in page.select_one(".read-only-reason").get_text()
     assert author.post(url, change_data(live, status="draft", title="Hijacked")).status_code == 403
     live.refresh_from_db()
     assert (live.title, live.status) == ("Live", Article.Status.PUBLISHED)
@@ -375,12 +380,12 @@ def test_compare_shows_changes_to_authors_topics_slug_and_reviewer(editor):
     older, newer = Version.objects.get_for_object(live).order_by("revision__date_created")
     compare = editor.get(f"/admin/articles/article/{live.pk}/history/compare/?from={older.pk}&to={newer.pk}")
     soup = BeautifulSoup(compare.content, "html.parser")
-    assert [h.get_text() for h in soup.select(".revision-compare h2")] == [
+    assert [h.get_text() for h in soup.select(".revision-compare .change-label")] == [
         "Address (slug)",
         "Authors",
         "Clinically reviewed by",
     ]
-    assert [s.get_text() for s in soup.select(".diff-added")] == ["+ live-2", "+ Sam Lee", "+ Sam Lee"]
+    assert [s.get_text() for s in soup.select(".diff-added")] == ["-2", "Sam Lee", "Sam Lee"]
 
 
 def test_restoring_a_draft_revision_keeps_the_live_status_and_address(editor, client):
