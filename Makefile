@@ -54,16 +54,22 @@ chromium:
 	  echo "         Install it with: sudo apt-get install chromium"; \
 	fi
 
-# Both databases always run, side by side (one per core), each into its own log, shown when both are done;
-# the target fails if either failed. SQLite leaves out what runs once on PostgreSQL (tests/conftest.py).
+# Both databases always run, side by side, each into its own log, shown when all are done; the target fails
+# if any failed. PostgreSQL runs in two halves, each on a throwaway server of its own, so the three runs share
+# the two cores evenly: the suite, and what runs once (the bad-input sweep, the browser and outage tests,
+# marked postgresql_only or browser). SQLite runs the suite less what runs once (tests/conftest.py).
 LOGS := test-artifacts
+ONCE := browser or postgresql_only
 test: lint chromium
 	@mkdir -p $(LOGS); status=0; \
-	echo "== Test suite on PostgreSQL (throwaway server) and on SQLite, side by side =="; \
-	tests/with-postgres.sh tests/with-redis.sh $(VENV)/bin/pytest > $(LOGS)/pytest-postgresql.log 2>&1 & postgres=$$!; \
+	echo "== Test suite on PostgreSQL (throwaway servers) and on SQLite, side by side =="; \
+	tests/with-postgres.sh tests/with-redis.sh $(VENV)/bin/pytest -m "not ($(ONCE))" > $(LOGS)/pytest-postgresql.log 2>&1 & suite=$$!; \
+	tests/with-postgres.sh tests/with-redis.sh $(VENV)/bin/pytest -m "$(ONCE)" > $(LOGS)/pytest-postgresql-once.log 2>&1 & once=$$!; \
 	env -u DATABASE_URL $(VENV)/bin/pytest > $(LOGS)/pytest-sqlite.log 2>&1 || status=1; \
-	wait $$postgres || status=1; \
+	wait $$suite || status=1; \
+	wait $$once || status=1; \
 	echo "== Test suite on PostgreSQL =="; cat $(LOGS)/pytest-postgresql.log; \
+	echo "== On PostgreSQL, what runs once: the bad-input sweep, browser and outage tests =="; cat $(LOGS)/pytest-postgresql-once.log; \
 	echo "== Test suite on SQLite =="; cat $(LOGS)/pytest-sqlite.log; \
 	exit $$status
 
