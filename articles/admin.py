@@ -72,7 +72,7 @@ class RowsFormSet(BaseInlineFormSet):
 
 class KeyPointInline(BoundedRows, admin.TabularInline):
     model = KeyPoint
-    max_num = 20
+    max_num = KeyPoint.MAX_PER_ARTICLE
     form = KeyPointForm
     formset = RowsFormSet
     extra = 0
@@ -83,7 +83,7 @@ class KeyPointInline(BoundedRows, admin.TabularInline):
 
 class SectionInline(BoundedRows, admin.StackedInline):
     model = Section
-    max_num = 60
+    max_num = Section.MAX_PER_ARTICLE
     form = SectionForm
     formset = RowsFormSet
     extra = 0
@@ -101,7 +101,7 @@ class AuthorFormSet(RowsFormSet):
 
 class ArticleAuthorInline(BoundedRows, admin.TabularInline):
     model = ArticleAuthor
-    max_num = 12
+    max_num = ArticleAuthor.MAX_PER_ARTICLE
     formset = AuthorFormSet
     extra = 0
     fields = ["position", "practitioner"]
