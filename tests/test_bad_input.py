@@ -196,28 +196,31 @@ def test_the_canonical_link_keeps_only_a_real_page_number(visitor, demo_content)
     assert page.find("link", rel="canonical")["href"] == "http://testserver/topics/"
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "%00",
-        "knee%00foot",
-        "%ED%A0%80",
-        "x" * 10_000,
-        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-        "%27%20OR%201%3D1%20--",
-        "%22%22%22",
-        "%5C",
-        "%25",
-        "_",
-        "!%26%7C():*",  # PostgreSQL tsquery operators
-        "-",
-        "%20%20%20",
-    ],
+SEARCH_QUERIES = [
+    "%00",
+    "knee%00foot",
+    "%ED%A0%80",
+    "x" * 10_000,
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "%27%20OR%201%3D1%20--",
+    "%22%22%22",
+    "%5C",
+    "%25",
+    "_",
+    "!%26%7C():*",  # PostgreSQL tsquery operators
+    "-",
+    "%20%20%20",
+]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=st.one_of(st.sampled_from(SEARCH_QUERIES), raw_values),
+    page=st.sampled_from(["", "&page=abc", "&page=99999999999999999999", "&page=-1", "&page=%00"]),
 )
-@pytest.mark.parametrize("page", ["", "&page=abc", "&page=99999999999999999999", "&page=-1"])
 def test_search_takes_any_query_and_echoes_it_escaped(visitor, demo_content, query, page):
     response = visitor.get(f"/search/?q={query}{page}")
-    assert_handled(response, 200)
+    assert_handled(response, 200, asked=f"q={query[:40]}{page}")
     html = response.content.decode()
     assert "<script>alert(1)" not in html
     assert "\x00" not in html
@@ -246,64 +249,108 @@ ODD_SEGMENTS = [
 ]
 
 
-@pytest.mark.parametrize("segment", ODD_SEGMENTS)
-@pytest.mark.parametrize(
-    "template",
-    [
-        "/articles/{}/",
-        "/topics/{}/",
-        "/practitioners/{}/",
-        "/references/{}/",
-        "/references/export/articles/{}.bib",
-        "/references/export/{}.bib",
-        "/{}/",
-        "/articles/{}",
-        "/admin/articles/article/{}/change/",
-        "/admin/articles/article/{}/history/",
-        "/admin/articles/article/{}/history/compare/",
-        "/admin/references/reference/{}/change/",
-        "/admin/practitioners/practitioner/{}/change/",
-    ],
-)
-def test_odd_path_segments_are_not_found(visitor, segment, template):
-    response = visitor.get(template.format(segment))
-    # The admin sends anonymous visitors to its login page (a NUL in its addresses is a 400); an article's
-    # address without its slash is sent to it (APPEND_SLASH) when the segment could be a slug.
+PUBLIC_SECTIONS = {"admin", "articles", "topics", "practitioners", "references", "search", "feeds", "markdownx"}
+
+
+def segment_of(text):
+    """`text` as one path segment, percent-encoded; "/" and control characters are drawn by ODD_SEGMENTS."""
+    return quote(text, safe="")
+
+
+# Text for a path segment: any letters, digits, punctuation and symbols but "/" (another segment) and control
+# characters (a newline ends what Django's URL patterns match); ODD_SEGMENTS has encoded slashes and NULs.
+segment_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="/"), min_size=1, max_size=20
+).filter(lambda text: text not in PUBLIC_SECTIONS and text not in (".", ".."))
+path_segments = st.one_of(st.sampled_from(ODD_SEGMENTS), segment_text.map(segment_of))
+
+PUBLIC_TEMPLATES = [
+    "/articles/{}/",
+    "/topics/{}/",
+    "/practitioners/{}/",
+    "/references/{}/",
+    "/references/export/articles/{}.bib",
+    "/references/export/{}.bib",
+    "/{}/",
+    "/articles/{}",
+]
+ADMIN_TEMPLATES = [
+    "/admin/articles/article/{}/change/",
+    "/admin/articles/article/{}/history/",
+    "/admin/articles/article/{}/history/compare/",
+    "/admin/references/reference/{}/change/",
+    "/admin/practitioners/practitioner/{}/change/",
+]
+
+
+def expected_for_segment(template, segment):
+    """No page has an odd name. The admin sends anonymous visitors to its login page (a NUL in its addresses
+    is a 400); an article's address without its slash is sent to it (APPEND_SLASH) when it could be a slug."""
     if template.startswith("/admin/"):
-        expected = 400 if "%00" in segment else 302
-    elif template == "/articles/{}":
-        expected = 301 if re.fullmatch(r"[-a-zA-Z0-9_]+", segment) else 404
-    else:
-        expected = 404
-    assert_handled(response, expected, asked=template.format(segment)[:80])
+        return 400 if "%00" in segment else 302
+    if template == "/articles/{}":
+        return 301 if re.fullmatch(r"[-a-zA-Z0-9_]+", segment) else 404
+    return 404
 
 
-@pytest.mark.parametrize("segment", ["%00", "a%00b", "abc", "99999999999999999999", "-1", "%ED%A0%80", "1.5"])
-@pytest.mark.parametrize(
-    "template",
-    [
-        "/admin/articles/article/{}/change/",
-        "/admin/articles/article/{}/delete/",
-        "/admin/articles/article/{}/history/",
-        "/admin/articles/article/{}/history/compare/?from=1&to=2",
-        "/admin/articles/article/{}/history/1/",
-        "/admin/references/reference/{}/change/",
-        "/admin/practitioners/practitioner/{}/change/",
-        "/admin/topics/topic/{}/change/",
-    ],
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segment=path_segments)
+def test_odd_path_segments_are_not_found(visitor, segment):
+    for template in PUBLIC_TEMPLATES + ADMIN_TEMPLATES:
+        response = visitor.get(template.format(segment))
+        assert_handled(response, expected_for_segment(template, segment), asked=template.format(segment)[:80])
+
+
+def could_be_an_id(text):
+    """Whether the admin would look `text` up as a row's id: a whole number (as int() reads it) in 64 bits."""
+    try:
+        return 0 <= int(text) < 2**63
+    except ValueError:
+        return False
+
+
+# Ids that name no row and cannot: not a whole number, negative, or wider than a 64-bit id column.
+impossible_ids = st.one_of(
+    st.sampled_from(["abc", "-1", "1.5", "²", "99999999999999999999", str(2**63), "", " "]),
+    st.integers(min_value=2**63, max_value=10**30).map(str),
+    st.integers(max_value=-1).map(str),
+    st.text(max_size=12),
+).filter(lambda text: not could_be_an_id(text))
+
+ADMIN_OBJECT_TEMPLATES = [
+    "/admin/articles/article/{}/change/",
+    "/admin/articles/article/{}/delete/",
+    "/admin/articles/article/{}/history/",
+    "/admin/articles/article/{}/history/compare/?from=1&to=2",
+    "/admin/articles/article/{}/history/1/",
+    "/admin/references/reference/{}/change/",
+    "/admin/practitioners/practitioner/{}/change/",
+    "/admin/topics/topic/{}/change/",
+    "/admin/auth/user/{}/change/",
+    "/admin/auth/group/{}/change/",
+]
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    segment=st.one_of(
+        st.sampled_from(["%00", "a%00b", "%ED%A0%80"]),
+        # Not empty, not two segments, no control character: addresses a link could hold.
+        impossible_ids.filter(lambda text: text.strip() and "/" not in text and text.isprintable()).map(segment_of),
+    )
 )
-def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment, template):
-    make_article(slug="real")
-    response = staff.get(template.format(segment))
-    # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400; the
-    # revision views (ours and django-reversion's) say "not found".
-    if "%00" in segment:
-        expected = 400
-    elif "/history/" in template and not template.endswith("/history/"):
-        expected = 404
-    else:
-        expected = 302
-    assert_handled(response, expected, asked=template.format(segment)[:80])
+def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment):
+    for template in ADMIN_OBJECT_TEMPLATES:
+        response = staff.get(template.format(segment))
+        # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400; the
+        # revision views (ours and django-reversion's) say "not found".
+        if "%00" in segment:
+            expected = 400
+        elif "/history/" in template and not template.endswith("/history/"):
+            expected = 404
+        else:
+            expected = 302
+        assert_handled(response, expected, asked=template.format(segment)[:80])
 
 
 @pytest.mark.parametrize(
@@ -430,9 +477,10 @@ def test_preview_of_invalid_utf8_form_data_never_crashes(staff):
     assert response.status_code == 200
 
 
-def test_preview_larger_than_django_accepts_is_a_400(staff):
+def test_a_preview_larger_than_the_request_cap_is_the_sites_413(staff):
     response = staff.post(PREVIEW, {"content": "x" * 3_000_000})
-    assert_handled(response, 400)
+    assert_handled(response, 413)
+    assert "larger than we accept here (1.0\xa0MB at most)" in response.content.decode()
 
 
 def stored_uploads(settings):
