@@ -131,7 +131,7 @@ class KeyPointFormSet(RowsFormSet):
 
 class KeyPointInline(BoundedRows, admin.TabularInline):
     model = KeyPoint
-    max_num = 20
+    max_num = KeyPoint.MAX_PER_ARTICLE
     form = KeyPointForm
     formset = KeyPointFormSet
     extra = 0
@@ -142,7 +142,7 @@ class KeyPointInline(BoundedRows, admin.TabularInline):
 
 class SectionInline(BoundedRows, admin.StackedInline):
     model = Section
-    max_num = 60
+    max_num = Section.MAX_PER_ARTICLE
     form = SectionForm
     formset = RowsFormSet
     extra = 0
@@ -160,7 +160,7 @@ class AuthorFormSet(RowsFormSet):
 
 class ArticleAuthorInline(BoundedRows, admin.TabularInline):
     model = ArticleAuthor
-    max_num = 12
+    max_num = ArticleAuthor.MAX_PER_ARTICLE
     formset = AuthorFormSet
     extra = 0
     fields = ["position", "practitioner"]

@@ -116,6 +116,8 @@ def parse(text, source="input"):
     key_points = meta.get("key_points") or []
     if not isinstance(key_points, list):
         fail("key_points", "must be a list of non-empty lines")
+    if len(key_points) > KeyPoint.MAX_PER_ARTICLE:
+        fail("key_points", f"{len(key_points)} key points; an article has at most {KeyPoint.MAX_PER_ARTICLE}")
     pairs = [_key_point(point, fail) for point in key_points]
     key_points, announced = [text for text, _ in pairs], [section for _, section in pairs]
     if any(announced) and not all(announced):
@@ -129,6 +131,11 @@ def parse(text, source="input"):
         fail("authors", "must be a list of practitioner slugs, for example [alex-morgan]")
     if not authors and meta["status"] != Article.Status.DRAFT:
         fail("authors", "a published article needs at least one author (a practitioner's slug)")
+    if len(authors) > ArticleAuthor.MAX_PER_ARTICLE:
+        fail("authors", f"{len(authors)} authors; an article credits at most {ArticleAuthor.MAX_PER_ARTICLE}")
+    twice = sorted({a.strip() for a in authors if [b.strip() for b in authors].count(a.strip()) > 1})
+    if twice:
+        fail("authors", f"{', '.join(twice)} listed more than once")
 
     intro, sections = _split_body(lines[end + 1 :], first_line=end + 2, source=source)
     headings = [heading for heading, _ in sections]
@@ -159,6 +166,11 @@ def _split_body(lines, first_line, source):
             fenced = not fenced
         heading = None if fenced else SECTION_HEADING.match(line)
         if heading:
+            if len(sections) == Section.MAX_PER_ARTICLE:  # the admin's form would refuse the article
+                raise ImportProblem(
+                    f"{source}: line {number}: a section more than an article may have "
+                    f"(at most {Section.MAX_PER_ARTICLE}); merge sections or split the article"
+                )
             current = (heading.group(1), [])
             sections.append(current)
         elif not fenced and re.match(r"^#\s", line):

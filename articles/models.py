@@ -576,6 +576,7 @@ class KeyPoint(RemembersStored, models.Model):
     """One line of the "This page explains" list."""
 
     shown_with = ("article",)  # pagecache: shown only as part of these
+    MAX_PER_ARTICLE = 20  # the admin's form and the importer refuse more
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
     position = models.PositiveSmallIntegerField(default=0)
@@ -603,6 +604,7 @@ class KeyPoint(RemembersStored, models.Model):
 
 class Section(RemembersStored, models.Model):
     shown_with = ("article",)  # pagecache: shown only as part of these
+    MAX_PER_ARTICLE = 60  # the admin's form and the importer refuse more
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
     heading = models.CharField(max_length=200)
@@ -643,6 +645,7 @@ class ArticleAuthor(models.Model):
     """An article's authors, in the order they are credited."""
 
     shown_with = ("article", "practitioner")  # pagecache: shown only as part of these
+    MAX_PER_ARTICLE = 12  # the admin's form and the importer refuse more
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
     practitioner = models.ForeignKey("practitioners.Practitioner", on_delete=models.PROTECT, related_name="authorships")

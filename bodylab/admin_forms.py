@@ -85,8 +85,30 @@ class BoundedRowsFormSet:
             self.absolute_max = max(self.absolute_max, len(self.get_queryset()))
 
 
+class RowsOfThisFormSet:
+    """Formset mixin: a row the form names by a hidden id that is not one of this object's rows (deleted in
+    another tab since the page was opened, or forged) is said in words above the rows.
+
+    The admin shows no error of a hidden field: the page said "Please correct the error below." and nothing below.
+    """
+
+    def clean(self):
+        super().clean()
+        stale = [
+            str(number)
+            for number, form in enumerate(self.forms, start=1)
+            if any(field.name in form.errors for field in form.hidden_fields())
+        ]
+        if stale:
+            raise ValidationError(
+                f"{self.model._meta.verbose_name.capitalize()} {', '.join(stale)} of this form "
+                "is no longer saved here (perhaps deleted in another tab): reload the page to see it as it is now."
+            )
+
+
 class BoundedRows:
-    """InlineModelAdmin mixin: at most `max_num` rows, and a form posting more is refused before any row is built.
+    """InlineModelAdmin mixin: at most `max_num` rows, and a form posting more is refused before any row is built;
+    a row that is no longer there is named (RowsOfThisFormSet).
 
     Django builds up to 1,000 rows more than `max_num` from a posted TOTAL_FORMS before refusing it:
     rendered, that was half a minute of a worker's time for one forged request.
@@ -94,4 +116,4 @@ class BoundedRows:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
-        return type(formset.__name__, (BoundedRowsFormSet, formset), {})
+        return type(formset.__name__, (BoundedRowsFormSet, RowsOfThisFormSet, formset), {})

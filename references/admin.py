@@ -41,11 +41,16 @@ EDITOR_PERMISSION = "articles.publish_article"
 MAX_IMPORT_BYTES = 2_000_000
 
 
+def _refusal(problem):
+    # A problem may end with a sentence of its own (a model field's message): one full stop, not two.
+    return f"{str(problem).rstrip('.')}. Nothing was imported."
+
+
 def _records(content, fmt, source):
     try:
         return parse(content, fmt, source)
     except ImportProblem as problem:
-        raise ValidationError(f"{problem}. Nothing was imported.") from problem
+        raise ValidationError(_refusal(problem)) from problem
 
 
 class ImportForm(forms.Form):
@@ -65,6 +70,8 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors:  # a field refused what it was given (a NUL, an empty file): its message is the one to read
+            return data
         upload, text = data.get("file"), data.get("text") or ""
         if bool(upload) == bool(text.strip()):
             raise ValidationError("Choose a file or paste text: one of the two.")
@@ -424,7 +431,7 @@ class ReferenceAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmin):
             if not self.may_change_published_pages(request):
                 refuse_published_changes(steps)
         except ImportProblem as problem:
-            form.add_error(None, f"{problem}. Nothing was imported.")
+            form.add_error(None, _refusal(problem))
             return None
         confirm = ConfirmImportForm(initial={name: data[name] for name in ("content", "fmt", "source")})
         return {"rows": [self._preview_row(step) for step in steps], "counts": count(steps), "confirm": confirm}

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from .queries import clean_query, search_articles
 
 
+@require_safe  # read, never written: other methods are a 405, as on every public page
 def search(request):
     """/search/?q=: published articles matching the words, best first, ten to a page."""
     query, notice = clean_query(request.GET.get("q", ""))

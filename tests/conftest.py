@@ -6,10 +6,16 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils.module_loading import import_string
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_reference
 
 DATA = Path(__file__).parent / "data"
+
+# The same examples on every run and every machine (a failure in CI is one anyone can run again); no deadline,
+# since two cores shared by several test runs make any example slow now and then.
+hypothesis_settings.register_profile("bodylab", derandomize=True, database=None, deadline=None)
+hypothesis_settings.load_profile("bodylab")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -15,6 +15,8 @@ from urllib.parse import quote, unquote
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.test import Client
@@ -177,18 +179,20 @@ def test_public_pages_survive_odd_query_strings(visitor, public_urls, name, raw)
         assert_handled(response, expected_status(url, unquote(name), raw), asked=f"{url} with {name}={raw[:40]}")
 
 
-@pytest.mark.parametrize("query", ["page=1&page=abc", "page[]=1", "page=1;page=2", "q=a&q=%00&q=b", "&&&=&=="])
-def test_public_pages_survive_repeated_and_malformed_parameters(visitor, public_urls, query):
-    # The last of repeated values counts: "page=1&page=abc" asks the lists for page "abc".
-    last_page = QueryDict(query).get("page", "")
-    for url in public_urls:
-        assert_handled(visitor.get(with_query(url, query)), expected_status(url, "page", last_page), asked=url)
+def test_public_pages_survive_repeated_and_malformed_parameters(visitor, public_urls):
+    for query in ["page=1&page=abc", "page[]=1", "page=1;page=2", "q=a&q=%00&q=b", "&&&=&=="]:
+        # The last of repeated values counts: "page=1&page=abc" asks the lists for page "abc".
+        last_page = QueryDict(query).get("page", "")
+        for url in public_urls:
+            response = visitor.get(with_query(url, query))
+            assert_handled(response, expected_status(url, "page", last_page), asked=f"{url} with {query}")
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "0", "99999999999999999999", "1.5", "%C2%B2"])
-def test_a_page_number_the_list_does_not_have_is_a_404_in_the_site_look(visitor, demo_content, value):
-    response = visitor.get(f"/?page={value}")
-    assert_handled(response, 404)
+def test_a_page_number_the_list_does_not_have_is_a_404_in_the_site_look(visitor, demo_content):
+    for value in ["abc", "-1", "0", "99999999999999999999", "1.5", "%C2%B2"]:
+        response = visitor.get(f"/?page={value}")
+        assert_handled(response, 404, asked=value)
+        assert "<h1>We can’t find that page</h1>" in response.content.decode(), value
 
 
 def test_the_canonical_link_keeps_only_a_real_page_number(visitor, demo_content):
@@ -196,28 +200,31 @@ def test_the_canonical_link_keeps_only_a_real_page_number(visitor, demo_content)
     assert page.find("link", rel="canonical")["href"] == "http://testserver/topics/"
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "%00",
-        "knee%00foot",
-        "%ED%A0%80",
-        "x" * 10_000,
-        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-        "%27%20OR%201%3D1%20--",
-        "%22%22%22",
-        "%5C",
-        "%25",
-        "_",
-        "!%26%7C():*",  # PostgreSQL tsquery operators
-        "-",
-        "%20%20%20",
-    ],
+SEARCH_QUERIES = [
+    "%00",
+    "knee%00foot",
+    "%ED%A0%80",
+    "x" * 10_000,
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "%27%20OR%201%3D1%20--",
+    "%22%22%22",
+    "%5C",
+    "%25",
+    "_",
+    "!%26%7C():*",  # PostgreSQL tsquery operators
+    "-",
+    "%20%20%20",
+]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=st.one_of(st.sampled_from(SEARCH_QUERIES), raw_values),
+    page=st.sampled_from(["", "&page=abc", "&page=99999999999999999999", "&page=-1", "&page=%00"]),
 )
-@pytest.mark.parametrize("page", ["", "&page=abc", "&page=99999999999999999999", "&page=-1"])
 def test_search_takes_any_query_and_echoes_it_escaped(visitor, demo_content, query, page):
     response = visitor.get(f"/search/?q={query}{page}")
-    assert_handled(response, 200)
+    assert_handled(response, 200, asked=f"q={query[:40]}{page}")
     html = response.content.decode()
     assert "<script>alert(1)" not in html
     assert "\x00" not in html
@@ -246,64 +253,108 @@ ODD_SEGMENTS = [
 ]
 
 
-@pytest.mark.parametrize("segment", ODD_SEGMENTS)
-@pytest.mark.parametrize(
-    "template",
-    [
-        "/articles/{}/",
-        "/topics/{}/",
-        "/practitioners/{}/",
-        "/references/{}/",
-        "/references/export/articles/{}.bib",
-        "/references/export/{}.bib",
-        "/{}/",
-        "/articles/{}",
-        "/admin/articles/article/{}/change/",
-        "/admin/articles/article/{}/history/",
-        "/admin/articles/article/{}/history/compare/",
-        "/admin/references/reference/{}/change/",
-        "/admin/practitioners/practitioner/{}/change/",
-    ],
-)
-def test_odd_path_segments_are_not_found(visitor, segment, template):
-    response = visitor.get(template.format(segment))
-    # The admin sends anonymous visitors to its login page (a NUL in its addresses is a 400); an article's
-    # address without its slash is sent to it (APPEND_SLASH) when the segment could be a slug.
+PUBLIC_SECTIONS = {"admin", "articles", "topics", "practitioners", "references", "search", "feeds", "markdownx"}
+
+
+def segment_of(text):
+    """`text` as one path segment, percent-encoded; "/" and control characters are drawn by ODD_SEGMENTS."""
+    return quote(text, safe="")
+
+
+# Text for a path segment: any letters, digits, punctuation and symbols but "/" (another segment) and control
+# characters (a newline ends what Django's URL patterns match); ODD_SEGMENTS has encoded slashes and NULs.
+segment_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="/"), min_size=1, max_size=20
+).filter(lambda text: text not in PUBLIC_SECTIONS and text not in (".", ".."))
+path_segments = st.one_of(st.sampled_from(ODD_SEGMENTS), segment_text.map(segment_of))
+
+PUBLIC_TEMPLATES = [
+    "/articles/{}/",
+    "/topics/{}/",
+    "/practitioners/{}/",
+    "/references/{}/",
+    "/references/export/articles/{}.bib",
+    "/references/export/{}.bib",
+    "/{}/",
+    "/articles/{}",
+]
+ADMIN_TEMPLATES = [
+    "/admin/articles/article/{}/change/",
+    "/admin/articles/article/{}/history/",
+    "/admin/articles/article/{}/history/compare/",
+    "/admin/references/reference/{}/change/",
+    "/admin/practitioners/practitioner/{}/change/",
+]
+
+
+def expected_for_segment(template, segment):
+    """No page has an odd name. The admin sends anonymous visitors to its login page (a NUL in its addresses
+    is a 400); an article's address without its slash is sent to it (APPEND_SLASH) when it could be a slug."""
     if template.startswith("/admin/"):
-        expected = 400 if "%00" in segment else 302
-    elif template == "/articles/{}":
-        expected = 301 if re.fullmatch(r"[-a-zA-Z0-9_]+", segment) else 404
-    else:
-        expected = 404
-    assert_handled(response, expected, asked=template.format(segment)[:80])
+        return 400 if "%00" in segment else 302
+    if template == "/articles/{}":
+        return 301 if re.fullmatch(r"[-a-zA-Z0-9_]+", segment) else 404
+    return 404
 
 
-@pytest.mark.parametrize("segment", ["%00", "a%00b", "abc", "99999999999999999999", "-1", "%ED%A0%80", "1.5"])
-@pytest.mark.parametrize(
-    "template",
-    [
-        "/admin/articles/article/{}/change/",
-        "/admin/articles/article/{}/delete/",
-        "/admin/articles/article/{}/history/",
-        "/admin/articles/article/{}/history/compare/?from=1&to=2",
-        "/admin/articles/article/{}/history/1/",
-        "/admin/references/reference/{}/change/",
-        "/admin/practitioners/practitioner/{}/change/",
-        "/admin/topics/topic/{}/change/",
-    ],
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segment=path_segments)
+def test_odd_path_segments_are_not_found(visitor, segment):
+    for template in PUBLIC_TEMPLATES + ADMIN_TEMPLATES:
+        response = visitor.get(template.format(segment))
+        assert_handled(response, expected_for_segment(template, segment), asked=template.format(segment)[:80])
+
+
+def could_be_an_id(text):
+    """Whether the admin would look `text` up as a row's id: a whole number (as int() reads it) in 64 bits."""
+    try:
+        return 0 <= int(text) < 2**63
+    except ValueError:
+        return False
+
+
+# Ids that name no row and cannot: not a whole number, negative, or wider than a 64-bit id column.
+impossible_ids = st.one_of(
+    st.sampled_from(["abc", "-1", "1.5", "²", "99999999999999999999", str(2**63), "", " "]),
+    st.integers(min_value=2**63, max_value=10**30).map(str),
+    st.integers(max_value=-1).map(str),
+    st.text(max_size=12),
+).filter(lambda text: not could_be_an_id(text))
+
+ADMIN_OBJECT_TEMPLATES = [
+    "/admin/articles/article/{}/change/",
+    "/admin/articles/article/{}/delete/",
+    "/admin/articles/article/{}/history/",
+    "/admin/articles/article/{}/history/compare/?from=1&to=2",
+    "/admin/articles/article/{}/history/1/",
+    "/admin/references/reference/{}/change/",
+    "/admin/practitioners/practitioner/{}/change/",
+    "/admin/topics/topic/{}/change/",
+    "/admin/auth/user/{}/change/",
+    "/admin/auth/group/{}/change/",
+]
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    segment=st.one_of(
+        st.sampled_from(["%00", "a%00b", "%ED%A0%80"]),
+        # Not empty, not two segments, no control character: addresses a link could hold.
+        impossible_ids.filter(lambda text: text.strip() and "/" not in text and text.isprintable()).map(segment_of),
+    )
 )
-def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment, template):
-    make_article(slug="real")
-    response = staff.get(template.format(segment))
-    # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400; the
-    # revision views (ours and django-reversion's) say "not found".
-    if "%00" in segment:
-        expected = 400
-    elif "/history/" in template and not template.endswith("/history/"):
-        expected = 404
-    else:
-        expected = 302
-    assert_handled(response, expected, asked=template.format(segment)[:80])
+def test_admin_object_addresses_with_odd_ids_never_crash(staff, segment):
+    for template in ADMIN_OBJECT_TEMPLATES:
+        response = staff.get(template.format(segment))
+        # The admin answers a missing object by sending you to its index, with a message; a NUL is a 400; the
+        # revision views (ours and django-reversion's) say "not found".
+        if "%00" in segment:
+            expected = 400
+        elif "/history/" in template and not template.endswith("/history/"):
+            expected = 404
+        else:
+            expected = 302
+        assert_handled(response, expected, asked=template.format(segment)[:80])
 
 
 @pytest.mark.parametrize(
@@ -322,23 +373,23 @@ def test_a_reference_key_with_dots_and_colons_has_a_page(visitor):
     assert_handled(visitor.get("/references/who:2020.report-2/"), 404)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/references/export/library.xml",
-        "/references/export/library.BIB",
-        "/references/export/library.",
-        "/references/export/library",
-        "/references/export/library.bib.exe",
-        "/references/export/library.bib/",
-        f"/references/export/articles/{GAIT_SLUG}.pdf",
-        f"/references/export/articles/{GAIT_SLUG}.",
-        "/references/export/articles/no-such-article.bib",
-        "/references/export/articles/.bib",
-    ],
-)
-def test_an_export_in_an_unknown_format_or_of_an_unknown_article_is_not_found(visitor, demo_content, url):
-    assert_handled(visitor.get(url), 404, asked=url)
+UNKNOWN_EXPORTS = [
+    "/references/export/library.xml",
+    "/references/export/library.BIB",
+    "/references/export/library.",
+    "/references/export/library",
+    "/references/export/library.bib.exe",
+    "/references/export/library.bib/",
+    f"/references/export/articles/{GAIT_SLUG}.pdf",
+    f"/references/export/articles/{GAIT_SLUG}.",
+    "/references/export/articles/no-such-article.bib",
+    "/references/export/articles/.bib",
+]
+
+
+def test_an_export_in_an_unknown_format_or_of_an_unknown_article_is_not_found(visitor, demo_content):
+    for url in UNKNOWN_EXPORTS:
+        assert_handled(visitor.get(url), 404, asked=url)
 
 
 def test_draft_articles_references_are_not_exported(visitor):
@@ -346,12 +397,12 @@ def test_draft_articles_references_are_not_exported(visitor):
     assert_handled(visitor.get(f"/references/export/articles/{draft.slug}.bib"), 404)
 
 
-@pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/robots.txt"])
-def test_feeds_and_sitemap_with_parameters(visitor, demo_content, url):
-    for query in ["p=abc", "p=0", "p=-1", "p=99999999999999999999", "p=%00", "section=%00"]:
-        # The sitemap is paginated by ?p=: a page it does not have is not found.
-        expected = expected_status(url, "p", query.removeprefix("p=")) if query.startswith("p=") else 200
-        assert_handled(visitor.get(with_query(url, query)), expected, asked=f"{url}?{query}")
+def test_feeds_and_sitemap_with_parameters(visitor, demo_content):
+    for url in ["/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/robots.txt"]:
+        for query in ["p=abc", "p=0", "p=-1", "p=99999999999999999999", "p=%00", "section=%00"]:
+            # The sitemap is paginated by ?p=: a page it does not have is not found.
+            expected = expected_status(url, "p", query.removeprefix("p=")) if query.startswith("p=") else 200
+            assert_handled(visitor.get(with_query(url, query)), expected, asked=f"{url}?{query}")
 
 
 def test_sitemap_sections_that_do_not_exist_are_not_found(visitor, demo_content):
@@ -366,11 +417,12 @@ def test_get_on_the_editors_post_only_endpoints_is_405(staff, url):
     assert staff.get(url).status_code == 405
 
 
-@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
-def test_other_methods_on_public_pages_never_crash(visitor, public_urls, method):
-    for url in public_urls:
-        response = getattr(visitor, method)(url, data="a=%00", content_type="application/x-www-form-urlencoded")
-        assert response.status_code != 500, url
+def test_other_methods_on_public_pages_are_not_allowed(visitor, public_urls):
+    for method in ("post", "put", "delete", "patch", "options"):
+        for url in public_urls:
+            response = getattr(visitor, method)(url, data="a=%00", content_type="application/x-www-form-urlencoded")
+            assert response.status_code == 405, f"{method} {url}"
+            assert response["Allow"] == "GET, HEAD", f"{method} {url}"
 
 
 def test_a_form_posted_without_its_csrf_token_gets_the_sites_403(django_user_model):
@@ -430,9 +482,10 @@ def test_preview_of_invalid_utf8_form_data_never_crashes(staff):
     assert response.status_code == 200
 
 
-def test_preview_larger_than_django_accepts_is_a_400(staff):
+def test_a_preview_larger_than_the_request_cap_is_the_sites_413(staff):
     response = staff.post(PREVIEW, {"content": "x" * 3_000_000})
-    assert_handled(response, 400)
+    assert_handled(response, 413)
+    assert "larger than we accept here (1.0\xa0MB at most)" in response.content.decode()
 
 
 def stored_uploads(settings):
@@ -444,23 +497,29 @@ def truncated_png():
     return image_bytes("PNG", size=(64, 64))[:60]
 
 
+REQUIRED = "This field is required."
+DAMAGED = "Image: this image is damaged or incomplete."
+NOT_AN_IMAGE = "Image: this file is not a PNG or JPEG image."
+
+
 @pytest.mark.parametrize(
-    ("files", "why"),
+    ("files", "message"),
     [
-        ({}, "no file"),
-        ({"image": SimpleUploadedFile("empty.png", b"", content_type="image/png")}, "an empty file"),
-        ({"image": SimpleUploadedFile("cut.png", truncated_png(), content_type="image/png")}, "a truncated PNG"),
-        ({"image": SimpleUploadedFile("cut.jpg", image_bytes("JPEG")[:40], content_type="image/jpeg")}, "cut JPEG"),
-        ({"image": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)}, "a PNG header only"),
-        ({"image": SimpleUploadedFile("x.png", bytes(range(256)) * 10)}, "binary noise"),
-        ({"image": "not a file"}, "text where the file should be"),
+        ({}, REQUIRED),
+        ({"image": SimpleUploadedFile("empty.png", b"", content_type="image/png")}, "The submitted file is empty."),
+        ({"image": SimpleUploadedFile("cut.png", truncated_png(), content_type="image/png")}, DAMAGED),
+        ({"image": SimpleUploadedFile("cut.jpg", image_bytes("JPEG")[:40], content_type="image/jpeg")}, DAMAGED),
+        ({"image": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)}, NOT_AN_IMAGE),
+        ({"image": SimpleUploadedFile("x.png", bytes(range(256)) * 10)}, NOT_AN_IMAGE),
+        ({"image": "not a file"}, REQUIRED),  # text where the file should be: no file was sent
     ],
+    ids=["no file", "empty", "truncated PNG", "cut JPEG", "PNG header only", "binary noise", "text"],
 )
-def test_upload_garbage_is_a_400_and_stores_nothing(staff, settings, files, why):
+def test_upload_garbage_is_a_400_and_stores_nothing(staff, settings, files, message):
     response = staff.post(UPLOAD, files)
-    assert response.status_code == 400, why
-    assert response.json()["image"], why
-    assert stored_uploads(settings) == [], why
+    assert response.status_code == 400
+    assert response.json() == {"image": [message]}
+    assert stored_uploads(settings) == []
 
 
 def test_upload_whose_name_lies_is_stored_as_what_it_really_is(staff, settings):
@@ -469,16 +528,21 @@ def test_upload_whose_name_lies_is_stored_as_what_it_really_is(staff, settings):
     assert [path.suffix for path in stored_uploads(settings)] == [".png"]
 
 
-def test_upload_of_several_files_stores_at_most_one(staff, settings):
+def test_upload_of_several_files_stores_one(staff, settings):
+    """The editor sends one image a request; a forged request with three has the last one stored, as Django's
+    form reads a field posted several times."""
     files = [SimpleUploadedFile(f"{n}.png", image_bytes("PNG"), content_type="image/png") for n in range(3)]
     response = staff.post(UPLOAD, {"image": files})
-    assert response.status_code in (200, 400)
-    assert len(stored_uploads(settings)) <= 1
+    assert response.status_code == 200
+    [stored] = stored_uploads(settings)
+    assert response.json() == {"image_code": f"![](/media/markdownx/{stored.name})"}
 
 
 def test_upload_posted_as_form_text_or_raw_body_is_a_400(staff, settings):
-    assert staff.post(UPLOAD, b"\x89PNG", content_type="image/png").status_code == 400
-    assert staff.post(UPLOAD, "image=abc", content_type="application/x-www-form-urlencoded").status_code == 400
+    for body, content_type in ((b"\x89PNG", "image/png"), ("image=abc", "application/x-www-form-urlencoded")):
+        response = staff.post(UPLOAD, body, content_type=content_type)
+        assert response.status_code == 400
+        assert response.json() == {"image": [REQUIRED]}  # no file came as a file
     assert stored_uploads(settings) == []
 
 
@@ -486,6 +550,7 @@ def test_upload_with_a_broken_multipart_body_is_a_400(staff, settings):
     body = b'--BOUNDARY\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\n\x89PNG'
     response = staff.post(UPLOAD, body, content_type="multipart/form-data; boundary=BOUNDARY")
     assert response.status_code == 400
+    assert response.json() == {"image": [REQUIRED]}  # the part never ends: Django reads no file from it
     assert stored_uploads(settings) == []
 
 
@@ -551,6 +616,9 @@ def test_the_valid_article_form_saves(staff):
     assert article.sections.count() == article.key_points.count() == article.authorships.count() == 1
 
 
+# A row the form names by an id that is not one of the article's rows: said in words, since the id is hidden.
+SECTION_GONE = "Section 1 of this form is no longer saved here (perhaps deleted in another tab): reload the page"
+
 GARBAGE_ARTICLES = {
     "date out of range": ({"published_at_0": "2025-13-45"}, "Enter a valid date"),
     "time out of range": ({"published_at_1": "25:61:99"}, "Enter a valid time"),
@@ -603,10 +671,6 @@ GARBAGE_ARTICLES = {
         {"featured_image": lambda: SimpleUploadedFile("f.png", image_bytes("PNG"), "image/png")},
         "alt text is required",
     ),
-    "position as words": ({"sections-0-position": "second"}, "Enter a whole number"),
-    "position negative": ({"key_points-0-position": "-1"}, "greater than or equal to 0"),
-    "position huge": ({"sections-0-position": "99999999999999999999"}, "less than or equal to"),
-    "position decimal": ({"authorships-0-position": "1.5"}, "Enter a whole number"),
     "author missing": ({"authorships-0-practitioner": "999999"}, "Select a valid choice"),
     "author as words": ({"authorships-0-practitioner": "abc"}, "Select a valid choice"),
     "no author when published": ({"authorships-0-practitioner": ""}, "Add at least one author"),
@@ -622,8 +686,8 @@ GARBAGE_ARTICLES = {
     "initial forms as words": ({"sections-INITIAL_FORMS": "x"}, "ManagementForm data is missing or has been tampered"),
     "total forms huge": ({"sections-TOTAL_FORMS": "99999999999999999999"}, "Please submit at most 60 forms"),
     "total forms over the limit": ({"sections-TOTAL_FORMS": "61"}, "Please submit at most 60 forms"),
-    "initial forms for a new article": ({"sections-INITIAL_FORMS": "1", "sections-0-id": "abc"}, None),
-    "row id from elsewhere": ({"sections-INITIAL_FORMS": "1", "sections-0-id": "999999"}, None),
+    "initial forms for a new article": ({"sections-INITIAL_FORMS": "1", "sections-0-id": "abc"}, SECTION_GONE),
+    "row id from elsewhere": ({"sections-INITIAL_FORMS": "1", "sections-0-id": "999999"}, SECTION_GONE),
 }
 
 
@@ -636,9 +700,7 @@ def test_article_add_form_with_garbage_shows_an_error_and_saves_nothing(staff, n
     response = staff.post(ARTICLE_ADD, article_form(author, **changes))
     assert response.status_code == 200, f"{name}: {response.status_code}"  # the form again, with its error
     errors = errors_in(response)
-    assert errors, f"{name}: no error shown"
-    if message:
-        assert message in errors, f"{name}: {errors}"
+    assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
 
 
@@ -652,17 +714,17 @@ def test_a_duplicate_slug_is_a_field_error_and_saves_nothing(staff):
     assert counts() == before
 
 
-def test_duplicate_positions_in_one_article_save_nothing_half(staff):
-    before = counts()
+def test_duplicate_positions_in_one_article_save_in_the_forms_order(staff):
+    """Two rows with the same position are not an error: the article keeps them in the order the form had them
+    (rows are ordered by position, then by when they were added), and every row is saved."""
     data = article_form(
         **management("sections", "2"),
         **{"sections-1-position": "1", "sections-1-heading": "Another", "sections-1-body": "Text."},
     )
     response = staff.post(ARTICLE_ADD, data)
-    assert response.status_code in (200, 302)
-    if response.status_code == 200:
-        assert errors_in(response)
-        assert counts() == before
+    assert response.status_code == 302, errors_in(response)
+    article = Article.objects.get(slug="knees-on-stairs")
+    assert list(article.sections.values_list("position", "heading")) == [(1, "A heading"), (1, "Another")]
 
 
 @pytest.mark.parametrize("name", GARBAGE_ARTICLES)
@@ -727,8 +789,8 @@ def snapshot_of(article):
     [
         ({"published_at_0": "2025-13-45", "title": "Changed"}, "Enter a valid date"),
         ({"sections-0-position": "abc", "title": "Changed"}, "Enter a whole number"),
-        ({"sections-0-id": "abc", "title": "Changed"}, None),
-        ({"sections-0-id": "999999", "title": "Changed"}, None),
+        ({"sections-0-id": "abc", "title": "Changed"}, SECTION_GONE),
+        ({"sections-0-id": "999999", "title": "Changed"}, SECTION_GONE),
         ({"sections-TOTAL_FORMS": "abc", "title": "Changed"}, "ManagementForm data is missing or has been tampered"),
         ({"key_points-INITIAL_FORMS": None, "title": "Changed"}, "ManagementForm"),
         ({"authorships-0-practitioner": "999999", "title": "Changed"}, "Select a valid choice"),
@@ -746,10 +808,11 @@ def test_article_change_form_with_garbage_changes_nothing(staff, saved_article, 
     if "sections-0-DELETE" in changes:
         # A deleted row is what the form meant: the save is whole, not half.
         assert response.status_code == 302
+        saved_article.refresh_from_db()
+        assert (saved_article.title, saved_article.sections.count()) == ("Changed", 0)
         return
     assert response.status_code == 200
-    if message:
-        assert message in errors_in(response)
+    assert message in errors_in(response)
     assert snapshot_of(saved_article) == before
 
 
@@ -760,6 +823,17 @@ def test_the_valid_change_form_saves(staff, saved_article):
     assert response.status_code == 302, errors_in(response)
     saved_article.refresh_from_db()
     assert saved_article.title == "Changed"
+
+
+CHANGELISTS = [
+    "/admin/articles/article/",
+    "/admin/references/reference/",
+    "/admin/practitioners/practitioner/",
+    "/admin/topics/topic/",
+    "/admin/articles/article/recover/",
+    "/admin/auth/user/",
+    "/admin/auth/group/",
+]
 
 
 @pytest.mark.parametrize(
@@ -798,41 +872,57 @@ def test_the_valid_change_form_saves(staff, saved_article):
         "_to_field=password",
     ],
 )
-@pytest.mark.parametrize(
-    "changelist",
-    [
-        "/admin/articles/article/",
-        "/admin/references/reference/",
-        "/admin/practitioners/practitioner/",
-        "/admin/topics/topic/",
-        "/admin/articles/article/recover/",
-        "/admin/auth/user/",
-        "/admin/auth/group/",
-    ],
-)
-def test_admin_lists_with_odd_filters_never_crash(staff, changelist, query):
+def test_admin_lists_with_odd_filters_never_crash(staff, query):
     make_article()
-    response = staff.get(f"{changelist}?{query}")
-    # An odd filter sends the admin back to its list with ?e=1; a forbidden lookup or a NUL is a 400.
-    # Not yet exact: which of the three depends on each list's filters (left for a follow-up).
-    assert response.status_code in (200, 302, 400), f"{changelist}?{query}"
+    for changelist in CHANGELISTS:
+        response = staff.get(f"{changelist}?{query}")
+        assert_handled(response, expected_for_list(changelist, query), asked=f"{changelist}?{query[:60]}")
+        if response.status_code == 302:
+            assert response.url == f"{changelist}?e=1"
 
 
-@pytest.mark.parametrize("term", ["%00", "%ED%A0%80", "x" * 5_000, "%27"])
-@pytest.mark.parametrize(
-    "app_label,model_name,field_name",
-    [
+# What a list applies although the value matches nothing: a filter or a field the list's rows have.
+APPLIED_FILTERS = {
+    "/admin/articles/article/": {
+        "status=bogus",  # a field of the article: the list of articles with that status, none
+        "review=bogus",  # the clinical review filter shows every article for a choice it does not offer
+        "topics__id__exact=abc",  # the topic filter shows no article for a topic no id names
+        "topics__id__exact=99999999999999999999",
+        "published_at__year=1&published_at__month=1&published_at__day=1",  # a real day, with no article
+    },
+    "/admin/references/reference/": {"status=bogus"},  # a field of a reference (CSL's "in press"…)
+}
+
+
+def expected_for_list(changelist, query):
+    """A NUL is the site's 400 (bodylab.middleware); django-reversion's list of deleted articles reads no parameter;
+    an odd search, ordering or page number is ignored; `_to_field` names a field the admin does not expose (400);
+    a filter the list does not have, or a value it cannot apply, sends the admin back to the list with ?e=1."""
+    if "%00" in query:
+        return 400
+    if changelist.endswith("/recover/"):
+        return 200
+    name = query.split("=")[0]
+    if name in ("q", "o", "p"):
+        return 200
+    if name == "_to_field":
+        return 400
+    return 200 if query in APPLIED_FILTERS.get(changelist, ()) else 302
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(term=st.one_of(st.sampled_from(["%00", "%ED%A0%80", "x" * 5_000, "%27"]), raw_values))
+def test_admin_autocomplete_with_odd_terms_never_crashes(staff, term):
+    make_reference()
+    for app_label, model_name, field_name in [
         ("articles", "article", "further_reading"),
         ("articles", "article", "nonsense"),
         ("nope", "nope", "nope"),
-    ],
-)
-def test_admin_autocomplete_with_odd_terms_never_crashes(staff, term, app_label, model_name, field_name):
-    make_reference()
-    url = f"/admin/autocomplete/?term={term}&app_label={app_label}&model_name={model_name}&field_name={field_name}"
-    # A NUL is a 400; a field that is not an autocomplete field (or an unknown model) is forbidden.
-    expected = 400 if term == "%00" else 200 if field_name == "further_reading" else 403
-    assert_handled(staff.get(url), expected, asked=url[:80])
+    ]:
+        url = f"/admin/autocomplete/?term={term}&app_label={app_label}&model_name={model_name}&field_name={field_name}"
+        # A NUL is a 400; a field that is not an autocomplete field (or an unknown model) is forbidden.
+        expected = 400 if "%00" in term else 200 if field_name == "further_reading" else 403
+        assert_handled(staff.get(url), expected, asked=url[:80])
 
 
 def test_restoring_a_revision_with_garbage_changes_nothing(staff, saved_article):
@@ -842,8 +932,8 @@ def test_restoring_a_revision_with_garbage_changes_nothing(staff, saved_article)
     before = snapshot_of(saved_article)
     url = f"/admin/articles/article/{saved_article.pk}/history/{version.pk}/"
     response = staff.post(url, {**change_form(saved_article), "published_at_0": "2025-13-45"})
-    assert response.status_code in (200, 400)
-    assert "Enter a valid date" in errors_in(response)
+    assert response.status_code == 200  # the revision's form again, with the error
+    assert errors_in(response) == "Please correct the error below. Enter a valid date."
     assert snapshot_of(saved_article) == before
 
 
@@ -872,19 +962,18 @@ GARBAGE_REFERENCES = {
     "key with nul": ({"key": "okafor\x002021"}, "Null characters are not allowed"),
     "key too long": ({"key": "k" * 101}, "at most 100 characters"),
     "duplicate key": ({"key": "taken2020"}, "Reference with this Key already exists"),
-    "year as words": ({"year": "twenty"}, "Enter a whole number"),
-    "year huge": ({"year": "99999999999999999999"}, "less than or equal to"),
-    "year negative": ({"year": "-2021"}, "greater than or equal to 0"),
     "kind unknown": ({"kind": "novel"}, "Select a valid choice"),
     "accessed out of range": ({"accessed": "2025-13-45"}, "Enter a valid date"),
     "url not a url": ({"url": "http://"}, "Enter a valid URL"),
     "url javascript": ({"url": "javascript:alert(1)"}, "Enter a valid URL"),
     "title too long": ({"title": "t" * 501}, "at most 500 characters"),
     "contributor role unknown": ({"contributors-0-role": "ghost"}, "Select a valid choice"),
-    "contributor position as words": ({"contributors-0-position": "first"}, "Enter a whole number"),
     "contributors total as words": ({"contributors-TOTAL_FORMS": "abc"}, "ManagementForm"),
     "contributors management missing": ({"contributors-TOTAL_FORMS": None}, "ManagementForm"),
-    "contributor row id bogus": ({"contributors-INITIAL_FORMS": "1", "contributors-0-id": "abc"}, None),
+    "contributor row id bogus": (
+        {"contributors-INITIAL_FORMS": "1", "contributors-0-id": "abc"},
+        "Contributor 1 of this form is no longer saved here (perhaps deleted in another tab): reload the page",
+    ),
 }
 
 
@@ -896,9 +985,7 @@ def test_reference_add_form_with_garbage_shows_an_error_and_saves_nothing(staff,
     response = staff.post(REFERENCE_ADD, reference_form(**changes))
     assert response.status_code == 200, f"{name}: {response.status_code}"
     errors = errors_in(response)
-    assert errors, name
-    if message:
-        assert message in errors, f"{name}: {errors}"
+    assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
 
 
@@ -908,87 +995,160 @@ def test_the_valid_reference_form_saves(staff):
     assert Reference.objects.get(key="okafor2021").contributors.count() == 1
 
 
+INVALID_SELECTION = "That selection was not valid, so nothing was done."
+
+
+def messages_of(client, response):
+    """The messages the admin will show after `response`'s redirect; read, so the next response has its own."""
+    client.cookies.pop("messages", None)  # where they wait for the page the redirect leads to
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
 @pytest.mark.parametrize(
-    "data",
+    ("data", "message"),
     [
-        {"action": "export_bibtex"},
-        {"action": "export_ris", "_selected_action": ["-1", "0"]},
-        {"action": "no_such_action", "_selected_action": ["1"]},
-        {"action": "delete_selected", "_selected_action": ["99999999999999999999"], "post": "yes"},
-        {"action": "export_bibtex", "_selected_action": ["abc"]},
-        {"action": "export_bibtex", "_selected_action": ["²"]},
+        (
+            {"action": "export_bibtex", "index": "0"},
+            "Items must be selected in order to perform actions on them. No items have been changed.",
+        ),
+        ({"action": "export_ris", "_selected_action": ["-1", "0"]}, INVALID_SELECTION),
+        ({"action": "no_such_action", "_selected_action": ["1"]}, "No action selected."),
+        ({"action": "delete_selected", "_selected_action": ["99999999999999999999"], "post": "yes"}, INVALID_SELECTION),
+        ({"action": "export_bibtex", "_selected_action": ["abc"]}, INVALID_SELECTION),
+        ({"action": "export_bibtex", "_selected_action": ["²"]}, INVALID_SELECTION),
     ],
+    ids=["nothing selected", "negative", "unknown action", "huge id", "words", "superscript two"],
 )
-def test_reference_admin_action_with_garbage_selection_never_crashes(staff, data):
+def test_reference_admin_action_with_garbage_selection_never_crashes(staff, data, message):
     make_reference()
     before = counts()
     response = staff.post("/admin/references/reference/", data)
-    assert response.status_code in (200, 302, 400), response.status_code
+    # Back to the list, saying why nothing was done.
+    assert response.status_code == 302
+    assert response.url == "/admin/references/reference/"
+    assert messages_of(staff, response) == [message]
     assert counts() == before
 
 
 BIB = "@article{okafor2021,\n  author = {Okafor, N.},\n  title = {Cadence},\n  year = {2021},\n}\n"
 
+PREVIEW_TO_CONFIRM = "the preview, to confirm"
+NOT_UTF8 = "The file is not UTF-8 text; export it again as UTF-8."
+NOT_TEXT = "a \\u0000 or unpaired \\ud800–\\udfff escape, which is not text. Nothing was imported."
+NOT_A_KIND = (
+    "is not one of article, article-journal, article-magazine, article-newspaper, book, broadcast, chapter, "
+    "motion_picture, paper-conference, post-weblog, report, song, thesis, webpage. Nothing was imported."
+)
+
+# What the import page says to each: its one message, or the preview to confirm.
 GARBAGE_IMPORTS = {
-    "nothing": ({}, "Choose a file or paste text"),
-    "both": ({"text": BIB, "file": lambda: SimpleUploadedFile("a.bib", BIB.encode())}, "one of the two"),
-    "format unknown": ({"text": BIB, "format": "docx"}, "Select a valid choice"),
-    "words": ({"text": "just some words"}, "Cannot tell which format"),
-    "nul pasted": ({"text": BIB.replace("Cadence", "Cad\x00ence")}, "Null characters are not allowed"),
+    "nothing": ({}, "Choose a file or paste text: one of the two."),
+    "both": (
+        {"text": BIB, "file": lambda: SimpleUploadedFile("a.bib", BIB.encode())},
+        "Choose a file or paste text: one of the two.",
+    ),
+    "format unknown": (
+        {"text": BIB, "format": "docx"},
+        "Select a valid choice. docx is not one of the available choices.",
+    ),
+    "words": ({"text": "just some words"}, "Cannot tell which format this is; choose it under “Format”."),
+    "nul pasted": ({"text": BIB.replace("Cadence", "Cad\x00ence")}, "Null characters are not allowed."),
     "nul uploaded": (
         {"file": lambda: SimpleUploadedFile("a.bib", BIB.replace("Cadence", "Cad\x00ence").encode())},
-        "a.bib: line 3: a NUL character",
+        "a.bib: line 3: a NUL character, so this is not a text export. Nothing was imported.",
     ),
     "nul in key uploaded": (
         {"file": lambda: SimpleUploadedFile("a.bib", BIB.replace("okafor2021", "ok\x00").encode())},
-        "a.bib: line 1: a NUL character",
+        "a.bib: line 1: a NUL character, so this is not a text export. Nothing was imported.",
     ),
     "nul in json": (
         {"file": lambda: SimpleUploadedFile("a.json", b'[{"id": "a\\u0000b", "type": "book", "title": "T"}]')},
-        "a.json: entry 1: a \\u0000 or unpaired",
+        f"a.json: entry 1: {NOT_TEXT}",
     ),
-    "binary file": ({"file": lambda: SimpleUploadedFile("a.bib", bytes(range(256)) * 10)}, "not UTF-8"),
+    "binary file": ({"file": lambda: SimpleUploadedFile("a.bib", bytes(range(256)) * 10)}, NOT_UTF8),
     "latin-1 file": (
         {"file": lambda: SimpleUploadedFile("a.ris", "TY  - BOOK\nTI  - Caf\xe9\nER  - \n".encode("latin-1"))},
-        None,
+        NOT_UTF8,
     ),
-    "empty file": ({"file": lambda: SimpleUploadedFile("a.bib", b"")}, None),
+    "empty file": ({"file": lambda: SimpleUploadedFile("a.bib", b"")}, "The submitted file is empty."),
     "lone surrogate escape": (
         {"file": lambda: SimpleUploadedFile("a.json", b'[{"id": "a", "type": "book", "title": "\\ud800"}]')},
-        "unpaired",
+        f"a.json: entry 1: {NOT_TEXT}",
     ),
-    "nul in file name": ({"file": lambda: SimpleUploadedFile("a\x00.bib", BIB.encode())}, None),
-    "exe named": ({"file": lambda: SimpleUploadedFile("a.exe", b"MZ\x90\x00")}, None),
-    "json not a list": ({"text": '{"id": 1}', "format": "json"}, None),
-    "json deep": ({"text": "[" * 100_000, "format": "json"}, None),
-    "json numbers": ({"text": '[{"id": 5, "type": 7, "title": [1], "issued": "x"}]', "format": "json"}, None),
+    # The file's name is only shown (escaped) as where the works came from.
+    "nul in file name": ({"file": lambda: SimpleUploadedFile("a\x00.bib", BIB.encode())}, PREVIEW_TO_CONFIRM),
+    "exe named": ({"file": lambda: SimpleUploadedFile("a.exe", b"MZ\x90\x00")}, NOT_UTF8),
+    "json not a list": (
+        {"text": '{"id": 1}', "format": "json"},
+        f"pasted text: entry 1 (id '1'), field 'type': 'null' {NOT_A_KIND}",
+    ),
+    "json deep": (
+        {"text": "[" * 100_000, "format": "json"},
+        "pasted text: lists or objects nested too deeply to be CSL-JSON. Nothing was imported.",
+    ),
+    "json numbers": (
+        {"text": '[{"id": 5, "type": 7, "title": [1], "issued": "x"}]', "format": "json"},
+        f"pasted text: entry 1 (id '5'), field 'type': '7' {NOT_A_KIND}",
+    ),
     "json huge year": (
         {"text": '[{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[99999999999999999999]]}}]'},
-        None,
+        "pasted text: entry 1 (id 'a'), field 'issued': 99999999999999999999 is not a year. Nothing was imported.",
     ),
-    "bib unclosed": ({"text": "@article{a,\n title = {x", "format": "bib"}, None),
-    "bib bogus key": ({"text": "@article{a b/c,\n title = {x},\n}\n", "format": "bib"}, None),
-    "bib huge year": ({"text": "@book{a,\n title = {x},\n year = {99999999999999999999},\n}\n"}, None),
-    "ris without end": ({"text": "TY  - BOOK\nTI  - x\n", "format": "ris"}, None),
-    "ris bad date": ({"text": "TY  - ELEC\nID  - a\nTI  - x\nY2  - 2025/13/45\nER  - \n", "format": "ris"}, None),
-    "ris long key": ({"text": f"TY  - BOOK\nID  - {'k' * 500}\nTI  - x\nER  - \n", "format": "ris"}, None),
-    "ris long title": ({"text": f"TY  - BOOK\nID  - a\nTI  - {'t' * 5000}\nER  - \n", "format": "ris"}, None),
+    "bib unclosed": (
+        {"text": "@article{a,\n title = {x", "format": "bib"},
+        "pasted text: line 2: the '{' opened here is never closed. Nothing was imported.",
+    ),
+    "bib bogus key": (
+        {"text": "@article{a b/c,\n title = {x},\n}\n", "format": "bib"},
+        "pasted text: line 1: expected ',' after the key 'a', found 'b/c,'. Nothing was imported.",
+    ),
+    "bib huge year": (
+        {"text": "@book{a,\n title = {x},\n year = {99999999999999999999},\n}\n"},
+        "pasted text: line 3, field 'year' of entry 'a': expected a year such as 2017. Nothing was imported.",
+    ),
+    "ris without end": (
+        {"text": "TY  - BOOK\nTI  - x\n", "format": "ris"},
+        "pasted text: line 1: this record has no 'ER  - ' line at its end. Nothing was imported.",
+    ),
+    "ris bad date": (
+        {"text": "TY  - ELEC\nID  - a\nTI  - x\nY2  - 2025/13/45\nER  - \n", "format": "ris"},
+        "pasted text: line 4, tag 'Y2': there is no month 13; give 1 to 12. Nothing was imported.",
+    ),
+    "ris long key": (
+        {"text": f"TY  - BOOK\nID  - {'k' * 500}\nTI  - x\nER  - \n", "format": "ris"},
+        f"pasted text: line 1 (record '{'k' * 500}'): field 'key': Ensure this value has at most 100 characters "
+        "(it has 500). Nothing was imported.",
+    ),
+    "ris long title": (
+        {"text": f"TY  - BOOK\nID  - a\nTI  - {'t' * 5000}\nER  - \n", "format": "ris"},
+        "pasted text: line 1 (record 'a'): field 'title': Ensure this value has at most 500 characters "
+        "(it has 5000). Nothing was imported.",
+    ),
 }
+
+
+def distinct_errors(response):
+    """Each error the page shows, once (the admin repeats a form's error above it)."""
+    page = BeautifulSoup(response.content, "html.parser")
+    return list(dict.fromkeys(e.get_text(" ", strip=True) for e in page.select(".errornote, .errorlist li")))
+
+
+def assert_import_page_says(response, outcome):
+    assert response.status_code == 200
+    confirm = BeautifulSoup(response.content, "html.parser").find("input", {"name": "confirm"})
+    if outcome == PREVIEW_TO_CONFIRM:
+        assert (distinct_errors(response), bool(confirm)) == ([], True)
+    else:
+        assert (distinct_errors(response), bool(confirm)) == ([outcome], False)
 
 
 @pytest.mark.parametrize("name", GARBAGE_IMPORTS)
 def test_reference_import_with_garbage_shows_an_error_and_saves_nothing(staff, name):
-    data, message = GARBAGE_IMPORTS[name]
+    data, outcome = GARBAGE_IMPORTS[name]
     before = counts()
     response = staff.post(IMPORT, apply({"format": "auto"}, data))
-    assert response.status_code in (200, 400), f"{name}: {response.status_code}"
-    page = BeautifulSoup(response.content, "html.parser")
-    if not page.find("input", {"name": "confirm"}):
-        errors = errors_in(response)
-        assert errors, f"{name}: neither a preview nor an error"
-        if message:
-            assert message in errors, f"{name}: {errors}"
-    assert counts() == before, name
+    assert_import_page_says(response, outcome)
+    assert counts() == before
 
 
 # Each of these once crashed the import (a 500) or let an impossible date through.
@@ -1048,26 +1208,42 @@ def test_reference_import_names_the_entry_and_field_it_refuses_and_saves_nothing
     assert counts() == before
 
 
+# What cannot be confirmed is read again as if pasted: the page says why, or previews it to confirm afresh.
 @pytest.mark.parametrize(
-    "data",
+    ("data", "outcome"),
     [
-        {"confirm": "1"},
-        {"confirm": "1", "content": BIB, "fmt": "docx", "source": "x"},
-        {"confirm": "1", "content": BIB, "fmt": "bib", "source": "s" * 500},
-        {"confirm": "1", "content": BIB.replace("Cadence", "Cad\x00ence"), "fmt": "bib", "source": "x"},
-        {"confirm": "1", "content": BIB.replace("okafor2021", "ok\x00"), "fmt": "bib", "source": "x"},
-        {"confirm": "1", "content": "[" * 100_000, "fmt": "json", "source": "x"},
-        {"confirm": "1", "content": "@article{a,\n title = {x", "fmt": "bib", "source": "x"},
-        {"confirm": "1", "content": '[{"id": "a\\u0000b", "type": "book", "title": "T"}]', "fmt": "json"},
+        ({"confirm": "1"}, "Choose a file or paste text: one of the two."),
+        (
+            {"confirm": "1", "content": BIB, "fmt": "docx", "source": "x"},
+            "Select a valid choice. docx is not one of the available choices.",
+        ),
+        ({"confirm": "1", "content": BIB, "fmt": "bib", "source": "s" * 500}, PREVIEW_TO_CONFIRM),
+        (
+            {"confirm": "1", "content": BIB.replace("Cadence", "Cad\x00ence"), "fmt": "bib", "source": "x"},
+            "Null characters are not allowed.",
+        ),
+        (
+            {"confirm": "1", "content": BIB.replace("okafor2021", "ok\x00"), "fmt": "bib", "source": "x"},
+            "Null characters are not allowed.",
+        ),
+        (
+            {"confirm": "1", "content": "[" * 100_000, "fmt": "json", "source": "x"},
+            "pasted text: lists or objects nested too deeply to be CSL-JSON. Nothing was imported.",
+        ),
+        (
+            {"confirm": "1", "content": "@article{a,\n title = {x", "fmt": "bib", "source": "x"},
+            "pasted text: line 2: the '{' opened here is never closed. Nothing was imported.",
+        ),
+        (
+            {"confirm": "1", "content": '[{"id": "a\\u0000b", "type": "book", "title": "T"}]', "fmt": "json"},
+            f"pasted text: entry 1: {NOT_TEXT}",
+        ),
     ],
+    ids=["empty", "format unknown", "long source", "nul", "nul in key", "json deep", "bib unclosed", "json nul"],
 )
-def test_a_tampered_import_confirmation_shows_an_error_and_saves_nothing(staff, data):
+def test_a_tampered_import_confirmation_shows_an_error_and_saves_nothing(staff, data, outcome):
     before = counts()
-    response = staff.post(IMPORT, data)
-    assert response.status_code in (200, 400), response.status_code
-    # What cannot be confirmed is previewed again from the text: with its error, or to confirm afresh.
-    page = BeautifulSoup(response.content, "html.parser")
-    assert errors_in(response) or page.find("input", {"name": "confirm"})
+    assert_import_page_says(staff.post(IMPORT, data), outcome)
     assert counts() == before
 
 
@@ -1083,13 +1259,15 @@ def test_the_import_page_ignores_garbage_in_its_query_string(staff):
     ("changes", "message"),
     [
         ({"slug": "taken"}, "Practitioner with this Slug already exists"),
-        ({"position": "abc"}, "Enter a whole number"),
         ({"name": "n" * 121}, "at most 120 characters"),
         (
             {"photo": lambda: SimpleUploadedFile("p.png", truncated_png(), "image/png"), "photo_alt": "x"},
             "Photo: this image is damaged",
         ),
-        ({"photo": lambda: SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png")}, None),
+        (
+            {"photo": lambda: SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png")},
+            "Describe the photo: alt text is required with a photo.",
+        ),
     ],
 )
 def test_practitioner_add_form_with_garbage_saves_nothing(staff, changes, message):
@@ -1099,22 +1277,27 @@ def test_practitioner_add_form_with_garbage_saves_nothing(staff, changes, messag
     response = staff.post("/admin/practitioners/practitioner/add/", data)
     assert response.status_code == 200, response.status_code
     errors = errors_in(response)
-    assert errors
-    if message:
-        assert message in errors, errors
+    assert message in errors, errors
     assert counts() == before
 
 
 def test_practitioner_list_editing_with_garbage_saves_nothing(staff):
     practitioner = make_practitioner(position=3)
     before = counts()
-    for data in (
-        {**management("form", "1", "1"), "form-0-id": str(practitioner.pk), "form-0-position": "abc", "_save": "1"},
-        {**management("form", "abc", "1"), "_save": "1"},
-        {"_save": "1"},
+    for data, errors in (
+        (
+            {**management("form", "1", "1"), "form-0-id": str(practitioner.pk), "form-0-position": "abc"},
+            "Please correct the error below. Enter a whole number.",
+        ),
+        (management("form", "abc", "1"), "(Hidden field TOTAL_FORMS) Enter a whole number."),
+        (
+            {},
+            "(Hidden field TOTAL_FORMS) This field is required. (Hidden field INITIAL_FORMS) This field is required.",
+        ),
     ):
-        response = staff.post("/admin/practitioners/practitioner/", data)
-        assert response.status_code in (200, 302, 400), data
+        response = staff.post("/admin/practitioners/practitioner/", {**data, "_save": "1"})
+        assert response.status_code == 200  # the list again, with what to correct
+        assert errors_in(response) == errors
     practitioner.refresh_from_db()
     assert practitioner.position == 3
     assert counts() == before
@@ -1327,3 +1510,104 @@ def test_the_biggest_legitimate_forms_fit_under_the_field_cap(staff, settings):
     reference.refresh_from_db()
     assert reference.title == "Edited"
     assert reference.contributors.count() == 100
+
+
+# Staff accounts and signing in: Django's user and group admin, django-axes' and django-otp's lists --------------
+
+ALL_CHANGELISTS = [
+    *CHANGELISTS[:4],
+    "/admin/auth/user/",
+    "/admin/auth/group/",
+    "/admin/axes/accessattempt/",
+    "/admin/axes/accesslog/",
+    "/admin/axes/accessfailurelog/",
+    "/admin/otp_totp/totpdevice/",
+]
+
+
+@every_database
+@HYPOTHESIS
+@given(selected=st.lists(impossible_ids, min_size=1, max_size=3))
+def test_every_admin_list_refuses_a_selection_of_impossible_ids(staff, selected):
+    before = counts()
+    for changelist in ALL_CHANGELISTS:
+        response = staff.post(changelist, {"action": "delete_selected", "index": "0", "_selected_action": selected})
+        assert response.status_code == 302, changelist
+        assert response.url == changelist
+        assert messages_of(staff, response) == [INVALID_SELECTION], changelist
+    assert counts() == before
+
+
+@pytest.fixture
+def staff_account(django_user_model):
+    """A member of the Author group, and that group, as an administrator would edit them."""
+    group = Group.objects.get(name="Author")
+    member = django_user_model.objects.create_user("member", password="pw", is_staff=True)
+    member.groups.add(group)
+    return member, group
+
+
+def user_form(user, **changes):
+    when = timezone.localtime(user.date_joined)
+    return {
+        "username": user.username,
+        "is_active": "on",
+        "is_staff": "on",
+        "date_joined_0": when.strftime("%Y-%m-%d"),
+        "date_joined_1": when.strftime("%H:%M:%S"),
+        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
+        **changes,
+    }
+
+
+@every_database
+@HYPOTHESIS
+@given(field=st.sampled_from(["groups", "user_permissions", "permissions"]), value=impossible_ids)
+def test_a_staff_account_form_refuses_an_impossible_id_as_a_field_error(staff, staff_account, field, value):
+    member, group = staff_account
+    if field == "permissions":
+        url, data = f"/admin/auth/group/{group.pk}/change/", {"name": group.name, field: value}
+    else:
+        url, data = f"/admin/auth/user/{member.pk}/change/", user_form(member, **{field: value})
+    before = (list(member.groups.all()), list(group.permissions.all()), list(member.user_permissions.all()))
+    response = staff.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["adminform"].form.errors == {field: [f"“{value}” is not a valid value."]}
+    assert (list(member.groups.all()), list(group.permissions.all()), list(member.user_permissions.all())) == before
+
+
+# Whole numbers: every position and the year are PositiveSmallIntegerFields, 0 to 32,767 ---------------------------
+
+PRACTITIONER_ADD = "/admin/practitioners/practitioner/add/"
+SMALL_WHOLE_NUMBERS = {
+    "sections-0-position": (ARTICLE_ADD, article_form),
+    "key_points-0-position": (ARTICLE_ADD, article_form),
+    "authorships-0-position": (ARTICLE_ADD, article_form),
+    "year": (REFERENCE_ADD, reference_form),
+    "contributors-0-position": (REFERENCE_ADD, reference_form),
+    "position": (PRACTITIONER_ADD, lambda **changes: {"name": "Sam", "slug": "sam", "position": "0", **changes}),
+}
+# A value no such field takes, and the one message that says why.
+odd_whole_numbers = st.one_of(
+    st.text(alphabet="abcxyz,+- ", min_size=1, max_size=8)
+    .filter(str.strip)
+    .map(lambda t: (t, "Enter a whole number.")),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2)
+    .filter(lambda d: d != d.to_integral_value())
+    .map(lambda d: (str(d), "Enter a whole number.")),
+    st.integers(max_value=-1).map(lambda n: (str(n), "Ensure this value is greater than or equal to 0.")),
+    st.integers(min_value=32_768).map(lambda n: (str(n), "Ensure this value is less than or equal to 32767.")),
+)
+
+
+@HYPOTHESIS
+@given(field=st.sampled_from(list(SMALL_WHOLE_NUMBERS)), value_and_message=odd_whole_numbers)
+def test_a_whole_number_field_refuses_what_it_cannot_store_and_saves_nothing(staff, field, value_and_message):
+    value, message = value_and_message
+    url, form = SMALL_WHOLE_NUMBERS[field]
+    data = form(**{field: value})
+    before = counts()
+    response = staff.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert errors_in(response) == f"Please correct the error below. {message}", (field, value)
+    assert counts() == before

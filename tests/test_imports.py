@@ -199,3 +199,55 @@ def test_render_articles_renders_everything_again(demo_content, capsys):
     gait = Article.objects.get(slug=GAIT_SLUG)
     assert gait.intro_html.startswith("<p>Many people come to The Body Lab frustrated.</p>")
     assert "Walking isn’t controlled by one muscle or one joint." in gait.search_document
+
+
+def with_sections(total):
+    """ARTICLE (two sections) with more sections after them, `total` in all."""
+    return ARTICLE + "".join(f"\n## Extra {n}\n\nText {n}.\n" for n in range(3, total + 1))
+
+
+def with_front_matter(name, values):
+    return ARTICLE.replace("authors: [alex-morgan]", f"{name}: [{', '.join(values)}]")
+
+
+def test_an_article_file_with_as_many_rows_as_the_admin_allows_imports(tmp_path):
+    for n in range(2, 13):
+        make_practitioner(f"Author {n}", slug=f"author-{n}")
+    text = with_front_matter("authors", ["alex-morgan", *(f"author-{n}" for n in range(2, 13))])
+    text = text.replace("  - First point\n", "".join(f"  - Point {n}\n" for n in range(1, 21)))
+    text += "".join(f"\n## Extra {n}\n\nText {n}.\n" for n in range(3, 61))
+    run("import_article", str(write_article(tmp_path, text)))
+    article = Article.objects.get(slug="a-test-article")
+    assert (article.sections.count(), article.key_points.count(), article.authorships.count()) == (60, 20, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            with_sections(61),
+            "line {line}: a section more than an article may have (at most 60); merge sections or split the article",
+        ),
+        (
+            ARTICLE.replace("  - First point\n", "".join(f"  - Point {n}\n" for n in range(21))),
+            "line 7, field 'key_points': 21 key points; an article has at most 20",
+        ),
+        (
+            with_front_matter("authors", [f"author-{n}" for n in range(13)]),
+            "line 9, field 'authors': 13 authors; an article credits at most 12",
+        ),
+        (
+            with_front_matter("authors", ["alex-morgan", "sam", "alex-morgan"]),
+            "line 9, field 'authors': alex-morgan listed more than once",
+        ),
+    ],
+    ids=["61 sections", "21 key points", "13 authors", "an author twice"],
+)
+def test_an_article_file_over_the_admins_caps_is_refused_naming_the_cap(tmp_path, text, message):
+    """The admin's form refuses an article with more rows than these; an import must not make one it would."""
+    path = write_article(tmp_path, text)
+    line = text.split("\n").index("## Extra 61") + 1 if "## Extra 61" in text else None
+    with pytest.raises(CommandError) as refused:
+        run("import_article", str(path))
+    assert str(refused.value) == f"{path}: {message.format(line=line)}. Nothing was saved."
+    assert (Article.objects.count(), Section.objects.count(), KeyPoint.objects.count()) == (0, 0, 0)
