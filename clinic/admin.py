@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
     """One record: the list goes straight to it (or to adding it, the first time); it cannot be deleted."""
 
     form = ClinicDetailsForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the admin builds its own form class
     fieldsets = [
         (None, {"fields": ["name", "description", "is_demo"]}),
         (

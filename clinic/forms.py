@@ -1,6 +1,14 @@
 from django import forms
+from django.db import models
 
 from .models import ClinicDetails
+
+
+def https_by_default(field, **kwargs):
+    """A link typed without a scheme means https (Django 6's default; silences 5.2's deprecation warning)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class ClinicDetailsForm(forms.ModelForm):
@@ -10,3 +18,4 @@ class ClinicDetailsForm(forms.ModelForm):
     class Meta:
         model = ClinicDetails
         fields = ["name", "description", "is_demo", *ClinicDetails.PATIENT_FIELDS, "logo_alt"]
+        formfield_callback = https_by_default
