@@ -20,7 +20,8 @@ hypothesis_settings.load_profile("bodylab")
 
 def pytest_collection_modifyitems(config, items):
     """On SQLite, what needs running once is left out: it runs on PostgreSQL, the production database.
-    That is the bad-input sweep (marked postgresql_only) and the browser tests, which test pages, not SQL.
+    That is what is marked postgresql_only (the bad-input sweep, the outage and backup tests, the reference library's
+    round-trip properties) and the browser tests, which test pages, not SQL.
     The sweep's cases that differ by database (NUL characters, integer overflow, long text) are marked
     every_database and run on both."""
     from django.db import connection

@@ -310,6 +310,7 @@ def test_any_csl_json_is_read_or_refused_saying_where(text):
 
 
 @PROPERTY
+@pytest.mark.postgresql_only  # many imports per run: once, on the production database
 @given(items=st.lists(CSL_ITEM | WELL_TYPED_ITEM, min_size=1, max_size=4))
 def test_records_that_parse_import_completely_or_change_nothing(rolled_back, items):
     with rolled_back:
@@ -449,6 +450,7 @@ def everything():
     }
 
 
+@pytest.mark.postgresql_only  # a library written and read back per example: once, on the production database
 @pytest.mark.parametrize("fmt", WRITERS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(works=libraries())
