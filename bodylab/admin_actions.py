@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
 
-LARGEST_ID = 2**63 - 1
+from .admin_forms import LARGEST_ID
 
 
 class CheckedSelectionMixin:
