@@ -18,9 +18,13 @@ from django.urls import re_path
 from bodylab.settings import *  # noqa: F403
 
 DATABASES = {}
-# The site's middleware, less the one that guards the admin's URLs (there is no admin here) and the page
+# The site's middleware, less those that guard the admin's URLs (there is no admin here) and the page
 # cache (what this row is the yardstick for).
-LEFT_OUT = {"bodylab.middleware.RefuseNulInAdminRequests", "pagecache.middleware.PageCacheMiddleware"}
+LEFT_OUT = {
+    "bodylab.middleware.RefuseNulInAdminRequests",
+    "signin.middleware.RequireTwoStepForEditors",
+    "pagecache.middleware.PageCacheMiddleware",
+}
 MIDDLEWARE = [name for name in MIDDLEWARE if name not in LEFT_OUT]  # noqa: F405
 ROOT_URLCONF = "template_only"
 TEMPLATES = [

@@ -8,12 +8,16 @@ import functools
 from csp.constants import HEADER as CSP_HEADER
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 
 @functools.cache
 def _admin_prefix(script_prefix):
-    return reverse("admin:index")
+    """Where the admin's pages start; None on a site without the admin (bench/template_only.py)."""
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return None
 
 
 class ContentSecurityPolicy(CSPMiddleware):
@@ -26,7 +30,8 @@ class ContentSecurityPolicy(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith(_admin_prefix(get_script_prefix())):
+        admin_prefix = _admin_prefix(get_script_prefix())
+        if not report_only and admin_prefix and request.path.startswith(admin_prefix):
             parts.update = {**settings.CONTENT_SECURITY_POLICY_ADMIN_ADDITIONS, **(parts.update or {})}
         return parts
 
