@@ -10,6 +10,7 @@ import unicodedata
 
 from django.db import connection
 from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -100,19 +101,16 @@ def search_articles(query):
 # PostgreSQL ---------------------------------------------------------------------------------
 
 
-def search_vector():
-    """Title weighs most, then subtitle and summary, then the text of the article.
+def stored_search_vector():
+    """The article's weighted search vector, kept by PostgreSQL in a column of its own.
 
-    articles/migrations/0004_search_index.py indexes exactly this expression: change both together
-    (tests/test_search.py checks that the index is used).
+    articles/migrations/0014_stored_search_vector.py defines it (title weighs most, then subtitle and
+    summary, then the text) and indexes it. It is not a model field, so no other query reads it.
     """
-    from django.contrib.postgres.search import SearchVector
+    from django.contrib.postgres.search import SearchVectorField
 
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("subtitle", "summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
-    )
+    table = connection.ops.quote_name(Article._meta.db_table)
+    return RawSQL(f"{table}.search_vector", [], output_field=SearchVectorField())
 
 
 def _postgres_search(query):
@@ -120,7 +118,7 @@ def _postgres_search(query):
 
     # websearch_to_tsquery knows only straight quotes for a phrase; phones type curly ones.
     search_query = SearchQuery(query.translate(STRAIGHT_QUOTES), search_type="websearch", config=SEARCH_CONFIG)
-    vector = search_vector()
+    vector = stored_search_vector()
     queryset = (
         Article.objects.published()
         .annotate(search=vector)

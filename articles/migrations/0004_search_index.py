@@ -1,8 +1,7 @@
 """A GIN index on the weighted search vector of search/queries.py, on PostgreSQL only.
 
-The expression is a frozen copy of `search.queries.search_vector()`: PostgreSQL uses the index
-only when the query's expression is the same, and tests/test_search.py checks that it is. On
-SQLite (development) this migration does nothing.
+The expression was a frozen copy of the query's; 0014 replaced this index by a stored column and
+its index. On SQLite (development) this migration does nothing.
 """
 
 from django.db import migrations
