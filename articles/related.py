@@ -14,20 +14,21 @@ PUBLISHED = "status = %s AND published_at <= %s"
 
 # One query for all of them: every public article page runs it, and building it with the ORM cost more
 # than the database takes to answer it. Neighbours: the published articles just before and just after
-# in publication order (then by id, so that equal times still have an order). Related: published
+# in publication order (then by id, so that equal times still have an order), compared as one row value so
+# that the index on (status, published_at) stops at the neighbour instead of filtering its way to it. Related: published
 # articles sharing a topic or a cited work (counted from those shared rows only, through the indexes on
 # topic and reference), ranked by the shared counts, then newest (sorted again in `links`: a union keeps
 # no order).
 LINKS_SQL = f"""
 SELECT 'previous' AS link, 0 AS topics_shared, 0 AS works_shared, {LINK_COLUMNS} FROM (
   SELECT {LINK_COLUMNS} FROM {ARTICLES}
-  WHERE {PUBLISHED} AND (published_at < %s OR (published_at = %s AND id < %s))
+  WHERE {PUBLISHED} AND (published_at, id) < (%s, %s)
   ORDER BY published_at DESC, id DESC LIMIT 1
 ) previous_article
 UNION ALL
 SELECT 'next' AS link, 0, 0, {LINK_COLUMNS} FROM (
   SELECT {LINK_COLUMNS} FROM {ARTICLES}
-  WHERE {PUBLISHED} AND (published_at > %s OR (published_at = %s AND id > %s))
+  WHERE {PUBLISHED} AND (published_at, id) > (%s, %s)
   ORDER BY published_at, id LIMIT 1
 ) next_article
 UNION ALL
@@ -66,8 +67,8 @@ def links(article, related=3):
     now, at = adapt(timezone.now()), adapt(article.published_at)
     published = [Article.Status.PUBLISHED, now]
     params = [
-        *published, at, at, article.pk,
-        *published, at, at, article.pk,
+        *published, at, article.pk,
+        *published, at, article.pk,
         article.pk, article.pk, *published, article.pk, related,
     ]  # fmt: skip
     found, ranked = {"previous": None, "next": None}, []
