@@ -3,6 +3,7 @@ page, the end of every article, and the admin's list of what is still empty."""
 
 import io
 import json
+import uuid
 
 import pytest
 from bs4 import BeautifulSoup
@@ -229,3 +230,33 @@ def test_the_logo_is_checked_like_every_upload_needs_alt_text_and_then_heads_eve
     assert response.status_code == 302
     logo = soup(client, "/").select_one(".site-header .brand img")
     assert logo["alt"] == "The Body Lab" and logo["src"].startswith("/media/clinic/") and logo["src"].endswith(".png")
+
+
+def test_the_clinic_s_blocks_are_rendered_once_per_version_of_the_record(client, settings):
+    """Every uncached page repeats the footer's details and "When to get help": a process renders each once
+    for a given record, and again as soon as the record changes."""
+    from django.test.signals import template_rendered
+
+    settings.PAGE_CACHE = False
+    before, after = f"Clinic {uuid.uuid4().hex}", f"Clinic {uuid.uuid4().hex}"  # versions no test has rendered
+    ClinicDetails.objects.update_or_create(pk=1, defaults={**FILLED, "name": before})
+    cache.delete(CACHE_KEY)
+    article = make_article("Knee pain")
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        pages = [soup(client, article.get_absolute_url()) for _ in range(3)]
+        ClinicDetails.objects.filter(pk=1).update(name=after)  # a new version of the record
+        cache.delete(CACHE_KEY)
+        changed = soup(client, article.get_absolute_url())
+    finally:
+        template_rendered.disconnect(count)
+    assert [page.select_one(".footer-clinic strong").get_text() for page in pages] == [before] * 3
+    assert changed.select_one(".footer-clinic strong").get_text() == after
+    assert rendered.count("clinic/_footer_details.html") == 2  # once for each version
+    assert rendered.count("clinic/_when_to_get_help.html") == 2
+    assert rendered.count("articles/article_detail.html") == 4
