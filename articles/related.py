@@ -14,11 +14,11 @@ PUBLISHED = "status = %s AND published_at <= %s"
 
 # One query for all of them: every public article page runs it, and building it with the ORM cost more
 # than the database takes to answer it. Neighbours: the published articles just before and just after
-# in publication order (then by id, so that equal times still have an order), compared as one row value so
-# that the index on (status, published_at) stops at the neighbour instead of filtering its way to it. Related: published
-# articles sharing a topic or a cited work (counted from those shared rows only, through the indexes on
-# topic and reference), ranked by the shared counts, then newest (sorted again in `links`: a union keeps
-# no order).
+# in publication order (then by id, so that equal times still have an order), compared as one row value
+# so that the index on (status, published_at) stops at the neighbour instead of filtering its way to it.
+# Related: published articles sharing a topic or a cited work (counted from those shared rows only, through
+# the indexes on topic and reference), ranked by the shared counts, then newest (sorted again in `links`: a
+# union keeps no order).
 LINKS_SQL = f"""
 SELECT 'previous' AS link, 0 AS topics_shared, 0 AS works_shared, {LINK_COLUMNS} FROM (
   SELECT {LINK_COLUMNS} FROM {ARTICLES}

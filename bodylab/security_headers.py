@@ -8,16 +8,12 @@ import functools
 from csp.constants import HEADER as CSP_HEADER
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import get_script_prefix, reverse
 
 
 @functools.cache
 def _admin_prefix(script_prefix):
-    """Where the admin's pages start; None on a site without the admin (bench/template_only.py)."""
-    try:
-        return reverse("admin:index")
-    except NoReverseMatch:
-        return None
+    return reverse("admin:index")
 
 
 class ContentSecurityPolicy(CSPMiddleware):
@@ -30,8 +26,7 @@ class ContentSecurityPolicy(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        admin_prefix = _admin_prefix(get_script_prefix())
-        if not report_only and admin_prefix and request.path.startswith(admin_prefix):
+        if not report_only and request.path.startswith(_admin_prefix(get_script_prefix())):
             parts.update = {**settings.CONTENT_SECURITY_POLICY_ADMIN_ADDITIONS, **(parts.update or {})}
         return parts
 
