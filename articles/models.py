@@ -631,11 +631,13 @@ class Citation(models.Model):
     shown_with = ("article", "reference")  # pagecache: shown only as part of these
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
-    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    # Indexed with the article (Meta.indexes), not alone: the articles that cite a work, read from the index.
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations", db_index=False)
     uses = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "reference"], name="one_citation_row_per_work")]
+        indexes = [models.Index(fields=["reference", "article"], name="citation_articles_by_work")]
 
     def __str__(self):
         return f"cited in the article “{self.article.title}”"

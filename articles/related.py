@@ -16,9 +16,9 @@ PUBLISHED = "status = %s AND published_at <= %s"
 # than the database takes to answer it. Neighbours: the published articles just before and just after
 # in publication order (then by id, so that equal times still have an order), compared as one row value
 # so that the index on (status, published_at) stops at the neighbour instead of filtering its way to it.
-# Related: published articles sharing a topic or a cited work (counted from those shared rows only, through
-# the indexes on topic and reference), ranked by the shared counts, then newest (sorted again in `links`: a
-# union keeps no order).
+# Related: the articles sharing a topic or a cited work, counted from the link tables' indexes alone
+# (migration 0015), then only those candidates looked up as published: no article's text is read but the
+# three shown. Ranked by the shared counts, then newest (sorted again in `links`: a union keeps no order).
 LINKS_SQL = f"""
 SELECT 'previous' AS link, 0 AS topics_shared, 0 AS works_shared, {LINK_COLUMNS} FROM (
   SELECT {LINK_COLUMNS} FROM {ARTICLES}
@@ -33,19 +33,19 @@ SELECT 'next' AS link, 0, 0, {LINK_COLUMNS} FROM (
 ) next_article
 UNION ALL
 SELECT 'related' AS link, topics_shared, works_shared, {LINK_COLUMNS} FROM (
-  SELECT {", ".join(f"a.{column}" for column in LINK_COLUMNS.split(", "))},
-    COALESCE(shared_topics.n, 0) AS topics_shared, COALESCE(shared_works.n, 0) AS works_shared
-  FROM {ARTICLES} a
-  LEFT JOIN (
-    SELECT article_id, COUNT(*) AS n FROM {TOPIC_LINKS}
-    WHERE topic_id IN (SELECT topic_id FROM {TOPIC_LINKS} WHERE article_id = %s) GROUP BY article_id
-  ) shared_topics ON shared_topics.article_id = a.id
-  LEFT JOIN (
-    SELECT article_id, COUNT(*) AS n FROM {CITATIONS}
-    WHERE reference_id IN (SELECT reference_id FROM {CITATIONS} WHERE article_id = %s) GROUP BY article_id
-  ) shared_works ON shared_works.article_id = a.id
-  WHERE (shared_topics.n IS NOT NULL OR shared_works.n IS NOT NULL)
-    AND a.status = %s AND a.published_at <= %s AND a.id <> %s
+  SELECT shared.topics_shared, shared.works_shared, {", ".join(f"a.{column}" for column in LINK_COLUMNS.split(", "))}
+  FROM (
+    SELECT article_id, SUM(topic) AS topics_shared, SUM(work) AS works_shared FROM (
+      SELECT theirs.article_id, 1 AS topic, 0 AS work FROM {TOPIC_LINKS} theirs
+      JOIN {TOPIC_LINKS} mine ON mine.topic_id = theirs.topic_id WHERE mine.article_id = %s
+      UNION ALL
+      SELECT theirs.article_id, 0, 1 FROM {CITATIONS} theirs
+      JOIN {CITATIONS} mine ON mine.reference_id = theirs.reference_id WHERE mine.article_id = %s
+    ) shared_rows
+    WHERE article_id <> %s GROUP BY article_id
+  ) shared
+  JOIN {ARTICLES} a ON a.id = shared.article_id
+  WHERE a.status = %s AND a.published_at <= %s
   ORDER BY topics_shared DESC, works_shared DESC, a.published_at DESC, a.id DESC
   LIMIT %s
 ) related_articles"""
@@ -63,21 +63,26 @@ def links(article, related=3):
 
     An article that shares neither a topic nor a cited work is not related, and is not offered as if it were.
     """
+    found, ranked = {"previous": None, "next": None}, []
+    for (link, topics_shared, works_shared), linked in articles_from_sql(*links_query(article, related), extra=3):
+        if link == "related":
+            ranked.append(((-topics_shared, -works_shared, -linked.published_at.timestamp(), -linked.pk), linked))
+        else:
+            found[link] = linked
+    return Links(**found, related=[linked for _, linked in sorted(ranked, key=lambda pair: pair[0])])
+
+
+def links_query(article, related=3):
+    """The SQL of `links`, its parameters and the article columns it returns."""
     adapt = connection.ops.adapt_datetimefield_value
     now, at = adapt(timezone.now()), adapt(article.published_at)
     published = [Article.Status.PUBLISHED, now]
     params = [
         *published, at, article.pk,
         *published, at, article.pk,
-        article.pk, article.pk, *published, article.pk, related,
+        article.pk, article.pk, article.pk, *published, related,
     ]  # fmt: skip
-    found, ranked = {"previous": None, "next": None}, []
-    for (link, topics_shared, works_shared), linked in articles_from_sql(LINKS_SQL, params, LINK_COLUMNS, extra=3):
-        if link == "related":
-            ranked.append(((-topics_shared, -works_shared, -linked.published_at.timestamp(), -linked.pk), linked))
-        else:
-            found[link] = linked
-    return Links(**found, related=[linked for _, linked in sorted(ranked, key=lambda pair: pair[0])])
+    return LINKS_SQL, params, LINK_COLUMNS
 
 
 def related_articles(article, limit=3):

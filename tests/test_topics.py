@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.related import related_articles
+from articles.related import links_query, related_articles
 from tests.factories import make_article, make_reference
 from topics.models import Topic
 
@@ -144,3 +144,25 @@ def test_related_articles_take_one_query_however_much_is_shared():
             related_articles(article)
         counts.append(len(queries))
     assert counts == [1, 1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+def test_related_articles_are_found_from_the_link_tables_indexes_not_by_reading_the_tables():
+    """Which articles share a topic or a work can be read from the (topic, article) and (work, article)
+    indexes alone (migration 0015), not from every topic and citation row. On the benchmark's site
+    PostgreSQL chooses them by itself; tables as small as a test's it reads whole, so sequential scans
+    are ruled out here, to see which indexes the query can use."""
+    topics = [make_topic(f"Topic {n}") for n in range(5)]
+    references = [make_reference() for _ in range(10)]
+    for n in range(20):
+        tagged(f"Other {n}", topics[n % 5], topics[(n + 2) % 5], sections=_cite(references[n % 10]))
+    article = tagged("This one", topics[0], topics[1], sections=_cite(*references[:3]))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article_topics")
+        cursor.execute("ANALYZE articles_citation")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params, _ = links_query(article)
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using article_topics_articles_by_topic on articles_article_topics" in plan
+    assert "Index Only Scan using citation_articles_by_work on articles_citation" in plan
