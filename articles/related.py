@@ -17,8 +17,8 @@ PUBLISHED = "status = %s AND published_at <= %s"
 # in publication order (then by id, so that equal times still have an order), compared as one row value
 # so that the index on (status, published_at) stops at the neighbour instead of filtering its way to it.
 # Related: the articles sharing a topic or a cited work, counted from the link tables' indexes alone
-# (migration 0015), then only those candidates looked up as published: no article's text is read but the
-# three shown. Ranked by the shared counts, then newest (sorted again in `links`: a union keeps no order).
+# (migration 0015), then kept if published. Ranked by the shared counts, then newest (sorted again in
+# `links`: a union keeps no order).
 LINKS_SQL = f"""
 SELECT 'previous' AS link, 0 AS topics_shared, 0 AS works_shared, {LINK_COLUMNS} FROM (
   SELECT {LINK_COLUMNS} FROM {ARTICLES}
