@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -280,9 +281,34 @@ def targets(rows, article, save):
     return lines
 
 
+# What a row's repeated runs are combined into: the median of each figure.
+REPEATED_FIGURES = ("rps", "p50_ms", "p99_ms", "cpu_ms", "db_cpu_ms", "other_cpu_share")
+
+
+def with_repeats(rows, folder):
+    """Each row that was run again (DIR/repeat-KEY-N.json, same --key) with the median of each figure over
+    all its runs, and the runs' req/s and CPU in `runs`, for the report to show."""
+    repeats = {}
+    for path in sorted(folder.glob("repeat-*.json")):
+        run = json.loads(path.read_text())
+        repeats.setdefault(run["key"], []).append(run)
+    for row in rows:
+        runs = [row, *repeats.get(row.get("key"), [])]
+        if len(runs) == 1:
+            continue
+        row["runs"] = [(run["rps"], run["cpu_ms"]) for run in runs]
+        for figure in REPEATED_FIGURES:
+            values = [run[figure] for run in runs if run[figure] is not None]
+            row[figure] = statistics.median(values) if values else None
+        row["requests"] = min(run["requests"] for run in runs)
+        row["errors"] = {key: sum(run["errors"].get(key, 0) for run in runs) for run in runs for key in run["errors"]}
+        row["workers_restarted"] = sorted({pid for run in runs for pid in run["workers_restarted"]})
+    return rows
+
+
 def report(args):
     folder = Path(args.dir)
-    rows = [json.loads(path.read_text()) for path in sorted(folder.glob("row-*.json"))]
+    rows = with_repeats([json.loads(path.read_text()) for path in sorted(folder.glob("row-*.json"))], folder)
     meta = json.loads((folder / "meta.json").read_text())
     nginx = next(row for row in rows if row.get("key") == "nginx-static" or row["name"].startswith("nginx:"))
     article = json.loads((folder / "queries-cache-off.json").read_text())[meta["article"]]
@@ -302,15 +328,28 @@ def report(args):
         "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
+        name = f"{row['name']} (median of {len(row['runs'])} runs)" if "runs" in row else row["name"]
         lines.append(
-            f"| {row['name']} | {row['page_cache']} | {number(row['rps'])} | {ratio(row['rps'], nginx['rps'])} "
+            f"| {name} | {row['page_cache']} | {number(row['rps'])} | {ratio(row['rps'], nginx['rps'])} "
             f"| {number(row['p50_ms'])} | {ratio(row['p50_ms'], nginx['p50_ms'])} "
             f"| {number(row['p99_ms'])} | {ratio(row['p99_ms'], nginx['p99_ms'])} "
             f"| {number(row['cpu_ms'])} | {ratio(row['cpu_ms'], nginx['cpu_ms'])} "
             f"| {number(row['db_cpu_ms'])} | {'–' if row['queries'] is None else row['queries']} "
             f"| {number(row['alone_ms'])} | {row['other_cpu_share']:.0%} |"
         )
-    lines += ["", "**Targets** (issue 9; judged on this run's figures):", "", *targets(rows, article, save)]
+    repeated = [row for row in rows if "runs" in row]
+    if repeated:
+        lines += [
+            "",
+            "The rows the targets compare ran three times each, in turn (the machine's speed drifts within a run):",
+        ]
+        lines += ["", *(
+            f"- {row['name']}: "
+            + ", ".join(f"{number(rps)} req/s ({number(cpu)} ms CPU)" for rps, cpu in row["runs"])
+            for row in repeated
+        )]  # fmt: skip
+    lines += ["", "**Targets** (issue 9; judged on this run's figures, medians where a row ran three times):", ""]
+    lines += targets(rows, article, save)
     lines += [
         "",
         "One admin save of the gait article (its change form opened, one sentence of a section edited, "
