@@ -124,6 +124,11 @@ class ArticleQuerySet(models.QuerySet):
         """Public articles an Editor chose for the home page, newest first."""
         return self.published().filter(featured=True)
 
+    def cards(self, *also):
+        """Only what an article's card in a list shows (templates/articles/_article_card.html), and the
+        fields in `also`: a page of ten cards does not read ten articles' stored pages and text."""
+        return self.only(*CARD_FIELDS, *also)
+
     def for_list(self):
         return self.prefetch_related(
             Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("practitioner"))
@@ -511,6 +516,9 @@ PAGE_FIELDS = ("page_html", "page_head_html", "page_version")
 
 # What a link to an article shows (related articles, neighbours): loaded without the rest.
 LINK_COLUMNS = "id, title, slug, summary, published_at"
+
+# What an article's card in a list shows, and what decides whether it is listed (ArticleQuerySet.cards).
+CARD_FIELDS = ("title", "slug", "subtitle", "summary", "status", "published_at", "featured_image", "featured_image_alt")
 
 
 @functools.cache

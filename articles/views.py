@@ -30,12 +30,12 @@ class ArticleListView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published()
+        return Article.objects.published().cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["featured_articles"] = list(Article.objects.featured()[:FEATURED_ON_HOME])
+            context["featured_articles"] = list(Article.objects.featured().cards()[:FEATURED_ON_HOME])
             context["topics"] = Topic.objects.filter(articles__in=Article.objects.published()).distinct()
         return context
 

@@ -121,6 +121,7 @@ def _postgres_search(query):
     vector = stored_search_vector()
     queryset = (
         Article.objects.published()
+        .cards()
         .annotate(search=vector)
         .filter(search=search_query)
         .annotate(
@@ -170,7 +171,7 @@ def _simple_search(query):
     terms = [singular(term) for term in search_terms(query)]
     if not terms:
         return SearchResults(Article.objects.none(), lambda articles: None)
-    queryset = Article.objects.published()
+    queryset = Article.objects.published().cards("search_document")  # the snippet is cut from it
     for term in terms:
         queryset = queryset.filter(Q.create([(f"{field}__icontains", term) for field in SIMPLE_FIELDS], Q.OR))
 

@@ -187,3 +187,28 @@ def test_a_practitioner_without_a_photo_needs_no_alt_text(admin_client):
 def admin_client(client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("editor", password="pw"))
     return client
+
+
+def test_profile_lists_the_articles_ten_to_a_page_newest_first(client, settings):
+    alex = make_practitioner("Alex Morgan")
+    per_page = settings.ARTICLES_PER_PAGE
+    for n in range(per_page + 1):
+        make_article(f"Article {n}", days_ago=n + 1, authors=[alex])  # Article 0 is the newest
+
+    first = page(client, alex.get_absolute_url())
+    assert [text(a) for a in first.select(".article-card h3 a")] == [f"Article {n}" for n in range(per_page)]
+    pages_nav = first.select_one("nav.pagination")
+    assert pages_nav["aria-label"] == "Pages of articles by this practitioner"
+    assert [(text(a), a["href"]) for a in pages_nav.select("a")] == [("Older articles", "?page=2")]
+    assert "Page 1 of 2" in text(pages_nav)
+
+    second = page(client, alex.get_absolute_url() + "?page=2")
+    assert [text(a) for a in second.select(".article-card h3 a")] == [f"Article {per_page}"]
+    assert [(text(a), a["href"]) for a in second.select("nav.pagination a")] == [("Newer articles", "?page=1")]
+    # A mistyped or stale page number shows a page of articles (the first, or the last), not an error.
+    assert [text(a) for a in page(client, alex.get_absolute_url() + "?page=x").select(".article-card h3 a")][0] == (
+        "Article 0"
+    )
+    assert [text(a) for a in page(client, alex.get_absolute_url() + "?page=9").select(".article-card h3 a")] == [
+        f"Article {per_page}"
+    ]

@@ -200,3 +200,25 @@ def test_an_admin_save_runs_as_many_queries_with_a_large_library_as_with_a_small
     page = BeautifulSoup(admin_client.get(article.get_absolute_url()).content, "html.parser")
     entries = [" ".join(entry.get_text().split()) for entry in page.select(".reference-entry")]
     assert [entry for entry in entries if entry.startswith("Riel")][0].startswith(f"Riel, A. (2019a) ‘{riel_a.title}")
+
+
+# --- What a list of articles reads ----------------------------------------------------------------------------------
+
+# What an article keeps for its own page (articles.page, Article.render): never needed by a card in a list.
+ARTICLE_PAGE_COLUMNS = ("page_html", "page_head_html", "references_html", "words_explained_html", "intro_html")
+
+
+def test_lists_of_articles_read_only_what_their_cards_show(client, settings):
+    """Ten cards are ten titles and summaries, not ten stored pages of ~30 KB each (ArticleQuerySet.cards)."""
+    settings.PAGE_CACHE = False
+    site = GrowingSite(settings.MEDIA_ROOT)
+    site.grow(articles=settings.ARTICLES_PER_PAGE + 1, each=1)
+    Article.objects.filter(pk=site.article.pk).update(featured=True)
+    urls = {name: url for name, url in pages(site).items() if name in ("home", "home, page 2", "topic", "search")}
+    urls["practitioner"] = site.practitioner.get_absolute_url()
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and BeautifulSoup(response.content, "html.parser").select(".article-card")
+        read = {column for query in queries for column in ARTICLE_PAGE_COLUMNS if f'"{column}"' in query["sql"]}
+        assert read == set(), f"{name} ({url}) reads {sorted(read)}"
