@@ -1,6 +1,7 @@
 """What the benchmark measures inside Django, against the benchmark's database: SQL queries and an admin save.
 
-    inprocess.py queries OUT.json URL...   queries and size of one GET of each URL (the second of two)
+    inprocess.py queries OUT.json URL...   queries and size of one GET of each URL (the second of two), and the
+                                           median time of five more
     inprocess.py admin-save OUT.json SLUG  server time and queries of saving an article's admin change form
 
 Both go through Django's test Client: the whole middleware stack and the views, as under gunicorn, with
@@ -36,6 +37,7 @@ from articles.models import Article  # noqa: E402
 from tests.helpers import admin_form_data  # noqa: E402
 
 SAVES = 5  # timed admin saves, after one that warms the process up
+ALONE = 5  # timed requests of each page, one at a time: their median is "one request alone"
 
 
 def client():
@@ -50,9 +52,12 @@ def queries(out, urls):
         with CaptureQueriesContext(connection) as captured:
             response = browser.get(url)
         count = len(captured.captured_queries)  # now: the next request resets the log it reads
-        started = time.perf_counter()
-        browser.get(url)  # once more, timed without capturing queries: the page alone, no concurrency
-        alone_ms = (time.perf_counter() - started) * 1000
+        alone = []
+        for _ in range(ALONE):  # timed without capturing queries: the page alone, no concurrency
+            started = time.perf_counter()
+            browser.get(url)
+            alone.append((time.perf_counter() - started) * 1000)
+        alone_ms = statistics.median(alone)
         body = response.content
         results[url] = {
             "alone_ms": alone_ms,

@@ -368,13 +368,13 @@ def report(args):
         "run, divided by the requests (Redis's process counted in too for the rows that use it; nginx's and "
         "gunicorn's together for the micro-cache row); PostgreSQL CPU the same for the postmaster and its "
         "backends; SQL queries are counted once per page in-process with CaptureQueriesContext against the same "
-        "database (the second of two requests); “one request alone” is the wall time of one more such request "
-        "in-process, with no other request running; “other processes' CPU” is the share of the machine's CPU "
-        "time that processes other than the server, PostgreSQL and wrk used during the run (0% on an idle "
-        "machine). “× nginx” divides each figure by nginx's (1/n: n times fewer). PAGE_CACHE=0 is the page cache "
-        "switched off; “unset” is the default, which caches once issue 9's page cache exists — until then both "
-        "rows measure the same uncached page. The cached rows use Redis (REDIS_URL, as in production), except "
-        "the one marked “file cache”. The micro-cache row is nginx with the settings of "
+        "database (the second of two requests); “one request alone” is the median wall time of five more such "
+        "requests in-process, one at a time, with no other request running; “other processes' CPU” is the share "
+        "of the machine's CPU time that processes other than the server, PostgreSQL and wrk used during the run "
+        "(0% on an idle machine). “× nginx” divides each figure by nginx's (1/n: n times fewer). PAGE_CACHE=0 is "
+        "the page cache switched off; “unset” is the default, which caches once issue 9's page cache exists — "
+        "until then both rows measure the same uncached page. The cached rows use Redis (REDIS_URL, as in "
+        "production), except the one marked “file cache”. The micro-cache row is nginx with the settings of "
         "deploy/nginx-micro-cache.conf (1 s, only responses Django marks public) in front of the Redis one.",
     ]
     notes = []
