@@ -84,6 +84,16 @@ def test_matches_are_highlighted_in_a_snippet(client):
     assert "first steps hurt" in soup.select_one(".search-snippet").get_text()
 
 
+def test_a_word_far_into_a_long_article_is_highlighted_where_it_stands(client):
+    """PostgreSQL's snippet comes from the article's opening when the word is there, else from the whole text."""
+    filler = "Walking uses the muscles of the legs every day. " * 60  # ~2,900 characters before the word
+    make_article("A long read", sections=[("S", filler + "Late in the text, the plantar fascia stiffens overnight.")])
+    _, soup = results(client, "fascia")
+    snippet = soup.select_one(".search-snippet")
+    assert [mark.get_text().lower() for mark in snippet.select("mark")] == ["fascia"]
+    assert "stiffens overnight" in snippet.get_text()
+
+
 def test_the_snippet_cannot_inject_html(client):
     article = make_article("Tendon myths")
     # Plain text can hold markup-like characters (e.g. from a code span): it must come out as text.
