@@ -52,7 +52,7 @@ class LatestArticlesFeed(Feed):
     feed_url = reverse_lazy("feed-rss")
 
     def items(self):
-        return Article.objects.published().for_list().prefetch_related("topics")[:FEED_LENGTH]
+        return Article.objects.published().cards("updated_at").for_list().prefetch_related("topics")[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.title

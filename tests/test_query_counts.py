@@ -6,6 +6,8 @@ authors, topics, cited works and further reading: a page's count must not change
 Featured images and photos are real files: they cost file reads, never SQL.
 """
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -209,16 +211,30 @@ ARTICLE_PAGE_COLUMNS = ("page_html", "page_head_html", "references_html", "words
 
 
 def test_lists_of_articles_read_only_what_their_cards_show(client, settings):
-    """Ten cards are ten titles and summaries, not ten stored pages of ~30 KB each (ArticleQuerySet.cards)."""
+    """Ten cards (or feed entries) are ten titles and summaries, not ten stored pages of ~30 KB each
+    (ArticleQuerySet.cards)."""
     settings.PAGE_CACHE = False
     site = GrowingSite(settings.MEDIA_ROOT)
     site.grow(articles=settings.ARTICLES_PER_PAGE + 1, each=1)
     Article.objects.filter(pk=site.article.pk).update(featured=True)
-    urls = {name: url for name, url in pages(site).items() if name in ("home", "home, page 2", "topic", "search")}
-    urls["practitioner"] = site.practitioner.get_absolute_url()
+    lists = ("home", "home, page 2", "topic", "search", "practitioner", "rss", "atom")
+    urls = {name: url for name, url in pages(site).items() if name in lists}
+    articles, per_page = settings.ARTICLES_PER_PAGE + 1, settings.ARTICLES_PER_PAGE
+    # Page 1 of each list, the last article on page 2, the featured one on the home page too; the feeds take all.
+    expected = dict.fromkeys(lists, per_page) | {
+        "home": per_page + 1,
+        "home, page 2": 1,
+        "rss": articles,
+        "atom": articles,
+    }
     for name, url in urls.items():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        assert response.status_code == 200 and BeautifulSoup(response.content, "html.parser").select(".article-card")
+        assert response.status_code == 200
+        if name in ("rss", "atom"):
+            items = [e for e in ET.fromstring(response.content).iter() if e.tag.rpartition("}")[2] in ("item", "entry")]
+        else:
+            items = BeautifulSoup(response.content, "html.parser").select(".article-card")
+        assert len(items) == expected[name], name
         read = {column for query in queries for column in ARTICLE_PAGE_COLUMNS if f'"{column}"' in query["sql"]}
         assert read == set(), f"{name} ({url}) reads {sorted(read)}"
