@@ -344,7 +344,7 @@ def main():
         # that lets an index answer alone. Measured otherwise, the first runs would measure a fresh load.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-        print(f"  VACUUM ANALYZE: {time.monotonic() - started:.1f} s")
+        print(f"  VACUUM ANALYZE done: {time.monotonic() - started:.1f} s")
     published = Article.objects.published().count()
     print(
         f"  site: {published} published articles, {Reference.objects.count()} references, "

@@ -301,7 +301,8 @@ def with_repeats(rows, folder):
             values = [run[figure] for run in runs if run[figure] is not None]
             row[figure] = statistics.median(values) if values else None
         row["requests"] = min(run["requests"] for run in runs)
-        row["errors"] = {key: sum(run["errors"].get(key, 0) for run in runs) for run in runs for key in run["errors"]}
+        kinds = {kind for run in runs for kind in run["errors"]}
+        row["errors"] = {kind: sum(run["errors"].get(kind, 0) for run in runs) for kind in kinds}
         row["workers_restarted"] = sorted({pid for run in runs for pid in run["workers_restarted"]})
     return rows
 
@@ -341,14 +342,15 @@ def report(args):
     if repeated:
         lines += [
             "",
-            "The rows the targets compare ran three times each, in turn (the machine's speed drifts within a run):",
+            f"The rows the targets compare ran {len(repeated[0]['runs'])} times each, in turn (the machine's speed "
+            "drifts within a run):",
         ]
         lines += ["", *(
             f"- {row['name']}: "
             + ", ".join(f"{number(rps)} req/s ({number(cpu)} ms CPU)" for rps, cpu in row["runs"])
             for row in repeated
         )]  # fmt: skip
-    lines += ["", "**Targets** (issue 9; judged on this run's figures, medians where a row ran three times):", ""]
+    lines += ["", "**Targets** (issue 9; judged on this run's figures, medians where a row ran more than once):", ""]
     lines += targets(rows, article, save)
     lines += [
         "",

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
 
 import pagecache
 
@@ -12,13 +12,16 @@ def practitioner_list(request):
     return render(request, "practitioners/list.html", {"practitioners": Practitioner.objects.all()})
 
 
-@pagecache.public_page
-def practitioner_detail(request, slug):
-    """A practitioner's profile and their published articles, newest first, paginated like the home page."""
-    practitioner = get_object_or_404(Practitioner, slug=slug)
-    # get_page: a mistyped or stale page number shows a page of articles, not an error.
-    page_obj = Paginator(practitioner.articles.published().cards(), settings.ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"practitioner": practitioner, "page_obj": page_obj, "articles": page_obj.object_list}
-    return render(request, "practitioners/detail.html", context)
+class PractitionerDetailView(ListView):
+    """A practitioner's profile and their published articles, newest first, paginated like a topic's."""
+
+    template_name = "practitioners/detail.html"
+    context_object_name = "articles"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.practitioner = get_object_or_404(Practitioner, slug=self.kwargs["slug"])
+        return self.practitioner.articles.published().cards()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(practitioner=self.practitioner, **kwargs)

@@ -9,9 +9,10 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Left, Length
+from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -24,8 +25,9 @@ SEARCH_CONFIG = "english"
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_STOP}]*){MARK_STOP}")
 SNIPPET_CHARS = 240
-# A snippet comes from an article's first characters (its summary and opening) when the words are there.
-HEADLINE_OPENING = 2000
+# A snippet comes from an article's first 2,000 characters (its summary and opening) when the words are there,
+# with 400 more for the words after them.
+HEADLINE_OPENING = (2000, 2400)
 # Quotes and punctuation around a word are not part of it: `"heel` searches for heel.
 EDGE_PUNCTUATION = "\"'`“”‘’«»()[]{}<>.,;:!?&|*+-=/\\~^%$#@"
 
@@ -128,7 +130,7 @@ def _postgres_search(query):
     search_query = SearchQuery(query.translate(STRAIGHT_QUOTES), search_type="websearch", config=SEARCH_CONFIG)
     vector = stored_search_vector()
     text = Concat("summary", Value("\n"), "search_document", output_field=TextField())
-    opening = Left(text, HEADLINE_OPENING)
+    opening, around_opening = (opening_of(text, length) for length in HEADLINE_OPENING)
 
     def headline(of):
         return SearchHeadline(
@@ -151,10 +153,13 @@ def _postgres_search(query):
         .annotate(
             rank=SearchRank(vector, search_query),
             # ts_headline reads the whole text it is given (~1 ms for an article of 10,000 characters): the
-            # opening alone when the words are in it, the whole text only when they come later.
+            # opening alone when the query matches there (a little more of it, so that a word near its end
+            # still has words after it), the whole text only when it does not. Of words joined by "or",
+            # those in the opening are marked.
             headline=Case(
                 When(
-                    SearchVectorExact(SearchVector(opening, config=SEARCH_CONFIG), search_query), then=headline(opening)
+                    SearchVectorExact(SearchVector(opening, config=SEARCH_CONFIG), search_query),
+                    then=headline(around_opening),
                 ),
                 default=headline(text),
             ),
@@ -167,6 +172,13 @@ def _postgres_search(query):
             article.snippet = marked_headline(article.headline)
 
     return SearchResults(queryset, add_snippets)
+
+
+def opening_of(text, length):
+    """The first `length` characters of `text`, less a word cut in two there: a snippet never ends in half a
+    word, nor matches one."""
+    cut = Func(Left(text, length + 1), Value(r"\S*$"), Value(""), function="regexp_replace", output_field=TextField())
+    return Case(When(GreaterThan(Length(text), length), then=cut), default=text)
 
 
 def marked_headline(headline):

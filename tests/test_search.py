@@ -8,7 +8,14 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from search.queries import MAX_QUERY_LENGTH, clean_query, marked_headline, search_articles, simple_snippet
+from search.queries import (
+    HEADLINE_OPENING,
+    MAX_QUERY_LENGTH,
+    clean_query,
+    marked_headline,
+    search_articles,
+    simple_snippet,
+)
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +99,19 @@ def test_a_word_far_into_a_long_article_is_highlighted_where_it_stands(client):
     snippet = soup.select_one(".search-snippet")
     assert [mark.get_text().lower() for mark in snippet.select("mark")] == ["fascia"]
     assert "stiffens overnight" in snippet.get_text()
+
+
+def test_a_word_at_the_end_of_the_opening_keeps_the_words_after_it(client):
+    """The opening a snippet is cut from (search.queries.HEADLINE_OPENING) does not end the snippet."""
+    article = make_article("Morning pain")
+    sentence = "the plantar fascia stiffens overnight, so first steps hurt."
+    before = HEADLINE_OPENING[0] - len(article.summary) - len("\n") - len("the plantar fascia")  # it ends the opening
+    Article.objects.filter(pk=article.pk).update(
+        search_document="step " * (before // 5) + " " * (before % 5) + sentence
+    )
+    snippet = results(client, "fascia")[1].select_one(".search-snippet")
+    assert [mark.get_text().lower() for mark in snippet.select("mark")] == ["fascia"]
+    assert "fascia stiffens overnight, so first steps hurt" in snippet.get_text()
 
 
 def test_the_snippet_cannot_inject_html(client):
