@@ -153,9 +153,14 @@ def is_page_one(raw, last_allowed):
         return False
 
 
+# Pages that list articles ten to a page under /KIND/<slug>/, as the home page does.
+LISTS = ("topics", "practitioners")
+
+
 def expected_status(url, name, raw):
     """A list asked for a page it does not have says "not found"; every page ignores what it does not use."""
-    if name == "page" and (url == "/" or url.startswith("/topics/") and url != "/topics/"):
+    paginated = url == "/" or any(url.startswith(f"/{kind}/") and url != f"/{kind}/" for kind in LISTS)
+    if name == "page" and paginated:
         return 200 if is_page_one(raw, last_allowed=True) else 404
     if name == "p" and url == "/sitemap.xml":
         return 200 if is_page_one(raw, last_allowed=False) else 404
