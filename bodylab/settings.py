@@ -284,7 +284,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "pagecache.backends.FileCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }

@@ -383,9 +383,7 @@ def test_a_change_made_in_another_process_is_seen_at_once(client, transactional_
     else:
         env.pop("REDIS_URL", None)
         env["CACHE_DIR"] = str(tmp_path / "cache")
-        settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": env["CACHE_DIR"]}
-        }
+        settings.CACHES = {"default": {"BACKEND": "pagecache.backends.FileCache", "LOCATION": env["CACHE_DIR"]}}
     database = django_settings.DATABASES["default"]
     env["DATABASE_URL"] = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     article = make_article("Before the change", slug="shared")
@@ -395,3 +393,34 @@ def test_a_change_made_in_another_process_is_seen_at_once(client, transactional_
     for page in (url(article), "/"):
         response = client.get(page)
         assert (response[HEADER], "After" in response.content.decode()) == ("miss", True), page
+
+
+# The embedded cache (pagecache.backends.FileCache)
+
+
+@pytest.fixture
+def file_cache(settings, tmp_path):
+    settings.CACHES = {"default": {"BACKEND": "pagecache.backends.FileCache", "LOCATION": str(tmp_path)}}
+    return tmp_path
+
+
+def test_the_file_cache_keeps_a_page_as_it_was_served(client, site, file_cache):
+    """Uncompressed (Django's file cache zlib-compresses): a hit reads the page, it does not inflate it."""
+    page = client.get(url(site["a"])).content
+    assert state(client, url(site["a"])) == "hit"
+    assert [stored.name for stored in file_cache.iterdir() if page in stored.read_bytes()] != []
+
+
+def test_the_file_cache_answers_as_django_s_does(file_cache, monkeypatch):
+    cache.set("kept", {"a": 1}, timeout=60)
+    assert (cache.get("kept"), cache.get("absent", "default")) == ({"a": 1}, "default")
+    assert (cache.add("kept", 2), cache.add("new", 2)) == (False, True)
+    assert cache.get_many(["kept", "new", "absent"]) == {"kept": {"a": 1}, "new": 2}
+    assert (cache.incr("new"), cache.get("new")) == (3, 3)
+    assert (cache.touch("kept", timeout=None), cache.touch("absent")) == (True, False)
+    cache.set("short", "gone soon", timeout=60)
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert (cache.get("short"), cache.get("kept")) == (None, {"a": 1})  # touched: no longer expires
+    cache.delete("kept")
+    assert cache.get("kept") is None
