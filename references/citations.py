@@ -9,19 +9,12 @@ library they can mean, and what was probably meant when they mean none.
 import difflib
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 
-from . import harvard
-
-# Apostrophes as word processors type them, and letters that no accent-stripping turns into ASCII.
-FOLD = str.maketrans(
-    {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe",
-     "Œ": "Oe", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ı": "i"}
-)  # fmt: skip
+from . import harvard, normalise
 
 
 @functools.lru_cache(maxsize=8192)
@@ -31,10 +24,7 @@ def normalise_names(names):
 
 
 def _normalise(names):
-    names = unicodedata.normalize("NFKD", names.translate(FOLD))
-    if not names.isascii():  # no combining characters in ASCII; each other character is looked at once
-        names = names.translate({ord(char): None for char in set(names) if unicodedata.combining(char)})
-    names = re.sub(r"\s*&\s*", " and ", names.casefold())
+    names = re.sub(r"\s*&\s*", " and ", normalise.fold(names))
     names = re.sub(r"[.,]", " ", names)
     return " ".join(names.split())
 

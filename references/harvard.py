@@ -177,41 +177,67 @@ def ordinal(number):
     return f"{n}{suffix}"
 
 
-EDITION_WORD = re.compile(r"\s*\b(?:edition|edn|ed)\b\.?$", re.IGNORECASE)
+EDITION_WORD = re.compile(r"\b(?:edition|edn|ed)\b\.?", re.IGNORECASE)
 
 
 def edition_text(edition):
-    """'3' / '3rd' / 'third edition' -> '3rd edn.'; the first is not mentioned; 'Revised edition' -> 'Revised edn.'."""
+    """'3' / '3rd' / 'third edition' -> '3rd edn.'; the first is not mentioned; 'Revised edition' -> 'Revised edn.'.
+
+    Cite Them Right abbreviates "edition" to "edn." wherever it stands, said once, and keeps what else was
+    typed as it was: 'Rev. edn' -> 'Rev. edn.', '3rd edition, revised' -> '3rd edn., revised.'.
+    """
     edition = normalise.edition(edition)
     if not edition:
         return ""
     if edition.isdigit():
         return "" if int(edition) == 1 else f"{ordinal(edition)} edn."
-    # Cite Them Right abbreviates "edition" to "edn." wherever it stands; said once, whatever was typed.
-    return f"{EDITION_WORD.sub('', edition).rstrip(' .')} edn."
+    if EDITION_WORD.search(edition):
+        text = EDITION_WORD.sub("edn.", edition, count=1).rstrip(" ,")
+        return text if text.endswith(".") else f"{text}."  # the place and publisher follow a full stop
+    # A full stop closing a whole word ('Revised.') goes; one closing an abbreviation ('Rev.') stays.
+    words = edition.rstrip(" ,").split()
+    if words[-1].endswith(".") and len(words[-1]) > 5:
+        words[-1] = words[-1].rstrip(".")
+    return f"{' '.join(words)} edn."
+
+
+PAGES_WORD = re.compile(r"^pp?(?:\.\s*|\s+)", re.IGNORECASE)  # 'p. ' / 'pp.' / 'pp ' typed before the numbers
+ARTICLE_NUMBER = re.compile(r"^e\d{3,}$", re.IGNORECASE)  # PLoS, eLife: 'e0216702' is no page
+LOCATOR_PAGE = re.compile(r"^\d\S*?(?:\s*(?:-+|–|—)\s*\d\S*)?$")  # '45', '33-35', '12a'
+
+
+def _page_list(parts):
+    """['12-15', '20'] -> 'pp. 12–15, 20' (en dashes); ['45'] -> 'p. 45'."""
+    ranges = [PAGE_RANGE.match(part) for part in parts]
+    shown = [f"{match[1]}–{match[2]}" if match else part for part, match in zip(parts, ranges, strict=True)]
+    plural = len(parts) > 1 or any(ranges)
+    return f"{'pp.' if plural else 'p.'} {', '.join(shown)}"
+
+
+def _page_parts(text):
+    """The pages typed, without a 'p.'/'pp.' before them, split at commas."""
+    return [part.strip() for part in PAGES_WORD.sub("", " ".join(text.split())).split(",") if part.strip()]
 
 
 def pages_text(pages):
-    """'503-526' -> 'pp. 503–526' (en dash whatever was typed); '45' -> 'p. 45'."""
-    pages = pages.strip()
-    if not pages:
-        return ""
-    match = PAGE_RANGE.match(pages)
-    if match:
-        return f"pp. {match.group(1)}–{match.group(2)}"
-    return f"p. {pages}"
+    """'503-526' -> 'pp. 503–526' (en dash whatever was typed); '45' -> 'p. 45'; '12-15, 20' -> 'pp. 12–15, 20'.
 
-
-LOCATOR_PAGES = re.compile(r"^(?:pp?\.?\s*)?(\S+?)\s*(?:(?:-+|–|—)\s*(\S+))?$", re.IGNORECASE)
+    'pp. 12-30' as typed is not said twice; an article number in the pages ('e0216702') is no page: no 'p.'.
+    """
+    parts = _page_parts(pages or "")
+    if len(parts) == 1 and ARTICLE_NUMBER.match(parts[0]):
+        return parts[0]
+    return _page_list(parts) if parts else ""
 
 
 def locator_text(text):
-    """An in-text locator: '88' -> 'p. 88', '33-35' / 'p. 33-35' -> 'pp. 33–35'; 'chapter 3' kept as typed."""
+    """An in-text locator: '88' -> 'p. 88', '33-35' / 'p. 33-35' -> 'pp. 33–35', '12-15, 20' -> 'pp. 12–15, 20';
+    'chapter 3' kept as typed."""
     text = " ".join((text or "").split())
-    match = LOCATOR_PAGES.match(text)
-    if not match or not match[1][:1].isdigit() or (match[2] and not match[2][:1].isdigit()):
-        return text
-    return f"pp. {match[1]}–{match[2]}" if match[2] else f"p. {match[1]}"
+    parts = _page_parts(text)
+    if parts and all(LOCATOR_PAGE.match(part) for part in parts):
+        return _page_list(parts)
+    return text
 
 
 def accessed_text(day, precision="day"):
@@ -480,20 +506,22 @@ PARTICLES = {
 
 
 def sort_name(family):
-    """'de Vries' sorts under V, as Cite Them Right's examples do; 'De Vries' (capitalised) under D."""
+    """'de Vries' sorts under V, as Cite Them Right's examples do; 'De Vries' (capitalised) under D; 'Østergaard'
+    under O, 'Écrivain' under E."""
     words = family.split()
     while len(words) > 1 and words[0] in PARTICLES:
         words = words[1:]
-    return " ".join(words).casefold()
+    return normalise.fold(" ".join(words))
 
 
 def sort_key(reference):
-    """Reference-list order: first name, year, the other names, title.
+    """Reference-list order: the names as the list prints them, then year, then title.
 
-    Year suffixes (2019a, 2019b) are handed out in this order, so sorting by
-    it also sorts by suffix.
+    Names are compared surname first, then initials (Smith, A. before Smith, B.), a work of one author before
+    the same author's with others, as Cite Them Right's examples and its CSL style sort. Year suffixes
+    (2019a, 2019b) are handed out in this order, so sorting by it also sorts by suffix.
     """
     people = reference.authors or reference.editors
-    title = plain(reference.title).casefold()
-    names = tuple(sort_name(c.family) for c in people) or (title,)
-    return (names[0], reference.year or 0, names[1:], title)
+    title = normalise.fold(plain(reference.title))
+    names = tuple((sort_name(c.family), normalise.fold(initials(c.initials) if c.initials else "")) for c in people)
+    return (names or ((title, ""),), reference.year or 0, title)

@@ -10,12 +10,27 @@ the model turns it into an error on the field.
 import calendar
 import datetime
 import re
+import unicodedata
 from urllib.parse import unquote
 
 # Everything people paste in front of a DOI: a resolver address (old or new), or a "doi:" label.
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 # A DOI is "10." + a registrant code + "/" + a suffix; lenient on the registrant, as old DOIs are short.
 DOI_SHAPE = re.compile(r"^10\.\d+(?:\.\d+)*/\S+$")
+
+# Apostrophes as word processors type them, and letters that no accent-stripping turns into ASCII.
+FOLD = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe",
+     "Œ": "Oe", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ı": "i"}
+)  # fmt: skip
+
+
+def fold(text):
+    """The form names are compared and sorted in: no accents, no case ('Østergaard' -> 'ostergaard')."""
+    text = unicodedata.normalize("NFKD", text.translate(FOLD))
+    if not text.isascii():  # no combining characters in ASCII; each other character is looked at once
+        text = text.translate({ord(char): None for char in set(text) if unicodedata.combining(char)})
+    return text.casefold()
 
 
 def bare_doi(value):

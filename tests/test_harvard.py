@@ -82,6 +82,27 @@ def test_page_ranges_get_an_en_dash_whatever_was_typed(typed):
     assert harvard.pages_text(typed) == "pp. 1575–1595"
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("pp. 12-30", "pp. 12–30"),  # the abbreviation typed too: said once
+        ("p. 5", "p. 5"),
+        ("12-15, 20", "pp. 12–15, 20"),
+        ("12, 15", "pp. 12, 15"),
+        ("12-30, 40-45", "pp. 12–30, 40–45"),
+        ("e0216702", "e0216702"),  # an article number (PLoS, eLife), as Zotero exports it: no page
+    ],
+)
+def test_pages_as_typed_or_imported(typed, shown):
+    assert harvard.pages_text(typed) == shown
+
+
+def test_an_article_number_in_the_pages_is_not_a_page():
+    reference = entry("article-journal", title="Gait", container_title="PLoS ONE", volume="14", issue="5")
+    reference.pages = "e0216702"
+    assert reference.harvard_text() == "Smith, J. (2020) ‘Gait’, PLoS ONE, 14(5), e0216702."
+
+
 def test_book_with_edition_place_and_publisher():
     reference = entry(
         "book", authors=("Neumann",), title="Kinesiology", edition="3", place="St. Louis", publisher="Elsevier"
@@ -169,6 +190,27 @@ def test_particles_stay_with_the_surname_and_sort_under_the_main_name():
     refs = [fresh(people(Reference.objects.create(key=n, year=2001, title="T"), n)) for n in names]
     ordered = [r.citation_label for r in sorted(refs, key=lambda r: r.sort_key)]
     assert ordered == ["Adams", "Van Dyke", "de Vries", "Young"]
+
+
+def test_people_sharing_a_surname_sort_by_initials_and_alone_before_with_others():
+    refs = [
+        fresh(people(Reference.objects.create(key=key, year=year, title="T"), *names))
+        for key, year, names in [
+            ("smith-b-2018", 2018, [("Smith", "B.")]),
+            ("smith-a-2019", 2019, [("Smith", "A.")]),
+            ("smith-a-jones-2017", 2017, [("Smith", "A."), ("Jones", "C.")]),
+            ("smith-c-2019", 2019, [("Smith", "C.")]),
+        ]
+    ]
+    ordered = [r.key for r in sorted(refs, key=lambda r: r.sort_key)]
+    assert ordered == ["smith-a-2019", "smith-a-jones-2017", "smith-b-2018", "smith-c-2019"]
+
+
+def test_accented_surnames_sort_with_their_letters_not_after_z():
+    names = ["Pan", "Østergaard", "Fox", "Écrivain", "Eagle", "Zed"]
+    refs = [fresh(people(Reference.objects.create(key=n, year=2001, title="T"), n)) for n in names]
+    ordered = [r.citation_label for r in sorted(refs, key=lambda r: r.sort_key)]
+    assert ordered == ["Eagle", "Écrivain", "Fox", "Østergaard", "Pan", "Zed"]
 
 
 def test_list_is_sorted_by_surname_then_year():
@@ -444,7 +486,7 @@ def test_unpaired_rich_text_tags_stay_literal():
 def test_citation_label_and_sort_key_use_the_plain_title():
     reference = fresh(Reference.objects.create(key="t", year=2001, title="<i>Gait</i> basics"))
     assert reference.citation_label == "Gait basics"
-    assert reference.sort_key[0] == "gait basics"
+    assert reference.sort_key[0] == (("gait basics", ""),)
 
 
 # In-text locators.
@@ -464,6 +506,8 @@ def test_citation_label_and_sort_key_use_the_plain_title():
         ("chapter 3", "chapter 3"),
         ("  para. 4 ", "para. 4"),
         ("fig. 2", "fig. 2"),
+        ("12-15, 20", "pp. 12–15, 20"),
+        ("12, fig. 2", "12, fig. 2"),
     ],
 )
 def test_locator_text(typed, shown):
@@ -485,6 +529,10 @@ def test_locator_text(typed, shown):
         ("Revised edition", "Revised edn."),
         ("Revised edn.", "Revised edn."),
         ("Revised", "Revised edn."),
+        ("Rev. edn", "Rev. edn."),
+        ("2nd rev. edn", "2nd rev. edn."),
+        ("3rd edition, revised", "3rd edn., revised."),
+        ("2nd edition (revised)", "2nd edn. (revised)."),
     ],
 )
 def test_edition_text_is_tolerant_of_what_was_stored(stored, shown):
