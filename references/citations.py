@@ -161,7 +161,7 @@ class CitedLibrary(Library):
         self.by_pk = _Scoped(self.by_pk, pks | self.by_pk.keys() | {None}, lambda: self.whole.by_pk)
 
     def _named(self):
-        """The pks of the works of the text's years whose first name (or title, for a work without
+        """The pks of the works of the text's years whose first name (or title or paper, for a work without
         people) is made of the text's words: every name form of a work starts with its first name,
         so these hold every work a citation in the text can name (and a few more, which is harmless)."""
         from .models import Contributor, Reference
@@ -179,8 +179,10 @@ class CitedLibrary(Library):
         )  # (authors or editors)[0].family
         works = Reference.objects.filter(in_years).annotate(first_family=Subquery(first)).order_by()
         named = set()
-        for pk, title, family in works.values_list("pk", "title", "first_family"):
-            if words(family if family is not None else harvard.plain(title)) <= self.words:
+        for pk, kind, title, paper, family in works.values_list(
+            "pk", "kind", "title", "container_title", "first_family"
+        ):
+            if words(family if family is not None else harvard.anonymous_label(kind, title, paper)) <= self.words:
                 named.add(pk)
         return named
 

@@ -168,6 +168,20 @@ def _names_piece(reference):
     return ""
 
 
+PAPER_KINDS = {"newspaper", "magazine"}
+
+
+def _paper_stands_for_author(kind, container_title):
+    """A newspaper or magazine article without author is cited by the paper's name: 'The Guardian (2020)
+    ‘Title’, 14 March, p. 12.', '(The Guardian, 2020)' (Cite Them Right)."""
+    return kind in PAPER_KINDS and bool(container_title)
+
+
+def anonymous_label(kind, title, container_title):
+    """What names a work without author or editor in the text and the list's order: the paper's name or the title."""
+    return plain(container_title if _paper_stands_for_author(kind, container_title) else title)
+
+
 # Numbers, pages and dates.
 
 
@@ -360,9 +374,10 @@ def _report(reference, after_title):
     return out
 
 
-def _dated_part(reference):
-    """Blog posts, newspaper and magazine articles: ', Title of paper, 14 March, p. 12'."""
-    out = [(", ", False), *_container(reference)] if reference.container_title else []
+def _dated_part(reference, paper_named=False):
+    """Blog posts, newspaper and magazine articles: ', Title of paper, 14 March, p. 12' (the paper left out
+    where it stood for the author)."""
+    out = [(", ", False), *_container(reference)] if reference.container_title and not paper_named else []
     pages = pages_text(reference.pages) if reference.kind in {"newspaper", "magazine"} else ""
     return out + _comma_list(day_and_month(reference), pages)
 
@@ -414,8 +429,9 @@ def _details(reference, after_title):
         return _chapter(reference)
     if kind == "report":
         return _report(reference, after_title)
-    if kind in {"blog-post", "newspaper", "magazine"}:
-        return _dated_part(reference)
+    if kind in {"blog-post", *PAPER_KINDS}:
+        paper_named = not after_title and _paper_stands_for_author(kind, reference.container_title)
+        return _dated_part(reference, paper_named=paper_named)
     if kind == "thesis":
         return _thesis(reference)
     if kind == "conference-paper":
@@ -452,6 +468,8 @@ def pieces(reference, year_suffix=""):
     year = year_label(reference.year, year_suffix)
     if names:
         out = [(names, False), (f" ({year}) ", False), *title]
+    elif _paper_stands_for_author(reference.kind, reference.container_title):
+        out = [*_container(reference), (f" ({year}) ", False), *title]
     else:  # no author or editor: the title leads, then the year
         out = [*title, (f" ({year})", False)]
     out += _details(reference, after_title=bool(names))
@@ -524,4 +542,5 @@ def sort_key(reference):
     people = reference.authors or reference.editors
     title = normalise.fold(plain(reference.title))
     names = tuple((sort_name(c.family), normalise.fold(initials(c.initials) if c.initials else "")) for c in people)
-    return (names or ((title, ""),), reference.year or 0, title)
+    anonymous = normalise.fold(anonymous_label(reference.kind, reference.title, reference.container_title))
+    return (names or ((anonymous, ""),), reference.year or 0, title)

@@ -242,7 +242,8 @@ class Reference(models.Model):
     @property
     def citation_label(self):
         """Names as they stand in an in-text citation: 'Moore, Dalley and Agur'."""
-        return harvard.in_text_names(self.authors or self.editors) or harvard.plain(self.title)
+        people = self.authors or self.editors
+        return harvard.in_text_names(people) or harvard.anonymous_label(self.kind, self.title, self.container_title)
 
     def published_articles(self):
         """The published or scheduled articles that show this work: changing it changes their pages."""

@@ -341,6 +341,23 @@ def test_newspaper_article_with_day_month_and_page():
     assert reference.harvard_text() == "Smith, J. (2020) ‘Knees’, The Guardian, 14 March, p. 12."
 
 
+def test_a_newspaper_article_without_author_is_cited_by_the_paper_s_name():
+    reference = entry(
+        "newspaper",
+        authors=(),
+        title="Knee surgery on the rise",
+        container_title="The Guardian",
+        issued_month=3,
+        issued_day=14,
+        pages="12",
+    )
+    assert reference.harvard_text() == "The Guardian (2020) ‘Knee surgery on the rise’, 14 March, p. 12."
+    assert reference.harvard_html().startswith("<i>The Guardian</i> (2020)")
+    assert reference.citation_label == "The Guardian"
+    other = entry("book", authors=("Smith",), title="Gait")
+    assert sorted([reference, other], key=lambda r: r.sort_key) == [other, reference]  # under G for Guardian
+
+
 def test_magazine_article_with_only_a_month():
     reference = entry("magazine", title="Knees", container_title="Runner’s World", issued_month=3, pages="30-32")
     assert reference.harvard_text() == "Smith, J. (2020) ‘Knees’, Runner’s World, March, pp. 30–32."
