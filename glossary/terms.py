@@ -23,7 +23,7 @@ class Glossary:
             for form in entry.forms:
                 self.by_form.setdefault(form.casefold(), entry)
         forms = sorted(self.by_form, key=len, reverse=True)
-        alternatives = "|".join(r"\s+".join(re.escape(word) for word in form.split()) for form in forms)
+        alternatives = "|".join(_form_pattern(form).pattern for form in forms)
         self.pattern = re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w\-])", re.IGNORECASE) if forms else None
 
     @classmethod
@@ -40,4 +40,18 @@ class Glossary:
         if self.pattern is None:
             return
         for match in self.pattern.finditer(text):
-            yield match.start(), match.end(), self.by_form[" ".join(match.group(0).split()).casefold()]
+            entry = self._entry_for(match.group(0))
+            if entry is not None:
+                yield match.start(), match.end(), entry
+
+    def _entry_for(self, text):
+        entry = self.by_form.get(" ".join(text.split()).casefold())
+        if entry is None:
+            # A letter the pattern matches without regard to case but casefold() turns into another one
+            # (Turkish "İ" and "ı" match "i"): the form the text matches, found the pattern's way.
+            entry = next((entry for form, entry in self.by_form.items() if _form_pattern(form).fullmatch(text)), None)
+        return entry
+
+
+def _form_pattern(form):
+    return re.compile(r"\s+".join(re.escape(word) for word in form.split()), re.IGNORECASE)

@@ -58,6 +58,12 @@ def test_the_longest_form_is_marked_and_words_are_matched_whole():
     assert marked(html) == [("patellofemoral articulations", "patellofemoral-joint")]
 
 
+def test_letters_that_case_differently_in_turkish_never_break_a_rendering():
+    """re matches "ı" and "İ" to "i" without regard to case; casefold() does not turn them into "i"."""
+    html = render("Foot pronatıon. Too much PRONATİON.").html[0]
+    assert marked(html) == [("pronatıon", "pronation")]
+
+
 def test_never_inside_code_headings_links_or_citations_nor_in_key_points():
     text = (
         "### Pronation in a heading\n\n"
