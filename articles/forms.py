@@ -191,7 +191,10 @@ def _opened_revision(versions, opened_on):
     begun before it (django-reversion dates a revision when its request's block begins)."""
     if not opened_on:
         return None
-    saved = datetime.datetime.fromtimestamp(opened_on / 1e9, tz=datetime.UTC)
+    try:
+        saved = datetime.datetime.fromtimestamp(opened_on / 1e9, tz=datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None  # no time any save had (a forged form): nothing to compare from
     return versions.filter(revision__date_created__lte=saved).order_by("-revision__date_created").first()
 
 

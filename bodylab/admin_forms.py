@@ -90,14 +90,18 @@ class RowsOfThisFormSet:
     another tab since the page was opened, or forged) is said in words above the rows.
 
     The admin shows no error of a hidden field: the page said "Please correct the error below." and nothing below.
+    Django's id field accepts any row of the table (another article's section): its formset then skips the row
+    without a word, so a saved row this object does not have counts as gone too.
     """
 
     def clean(self):
         super().clean()
+        saved_rows = self.initial_form_count()
         stale = [
             str(number)
             for number, form in enumerate(self.forms, start=1)
             if any(field.name in form.errors for field in form.hidden_fields())
+            or (number <= saved_rows and form.instance.pk is None)
         ]
         if stale:
             raise ValidationError(

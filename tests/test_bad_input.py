@@ -800,6 +800,7 @@ def snapshot_of(article):
         ({"key_points-INITIAL_FORMS": None, "title": "Changed"}, "ManagementForm"),
         ({"authorships-0-practitioner": "999999", "title": "Changed"}, "Select a valid choice"),
         ({"opened_version": "1", "title": "Changed"}, "saved again"),
+        ({"opened_version": "9" * 24, "title": "Changed"}, "saved again"),  # no date: 31 million years on
         ({"sections-0-heading": "", "title": "Changed"}, "This field is required"),
         ({"sections-0-DELETE": "on", "sections-0-heading": "", "title": "Changed"}, None),
         ({"slug": "not a slug", "title": "Changed"}, "Enter a valid “slug”"),
@@ -819,6 +820,19 @@ def test_article_change_form_with_garbage_changes_nothing(staff, saved_article, 
     assert response.status_code == 200
     assert message in errors_in(response)
     assert snapshot_of(saved_article) == before
+
+
+def test_a_row_id_of_another_article_s_section_is_refused_and_changes_nothing(staff, saved_article):
+    """Django's id field accepts any section; the row is not this article's, so it is said to be gone."""
+    other = make_article("Another article", slug="another", sections=[("Elsewhere", "Body.")])
+    before, others_before = snapshot_of(saved_article), snapshot_of(other)
+    changes = {"sections-0-id": str(other.sections.get().pk), "title": "Changed"}
+    response = staff.post(
+        f"/admin/articles/article/{saved_article.pk}/change/", apply(change_form(saved_article), changes)
+    )
+    assert response.status_code == 200
+    assert SECTION_GONE in errors_in(response)
+    assert (snapshot_of(saved_article), snapshot_of(other)) == (before, others_before)
 
 
 def test_the_valid_change_form_saves(staff, saved_article):
