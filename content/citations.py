@@ -30,6 +30,8 @@ from markdown.util import ETX, STX
 from references.citations import normalise_names
 from references.harvard import PARTICLES
 
+from .rawhtml import RAW_HTML, RawTags
+
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 # One date as cited: "2017", "2019a", "n.d.", "no date", "no date b".
@@ -390,8 +392,12 @@ class _Processor(InlineProcessor):
         return found if found else (None, None, None)
 
 
+RAW_CODE = {"code", "pre", "kbd", "samp"}
+
+
 class _CitationsInLinks(Treeprocessor):
-    """A citation inside a link's text cannot also open its reference: left as text, and reported."""
+    """A citation inside a link's text cannot also open its reference: left as text, and reported. Inside the
+    author's raw HTML code (<code>, <pre>…) it is text, as in a code span."""
 
     def __init__(self, md, reader):
         super().__init__(md)
@@ -403,6 +409,33 @@ class _CitationsInLinks(Treeprocessor):
                 node.text = self._untokened(node.text)
                 if node is not link:
                     node.tail = self._untokened(node.tail)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        self.raw_links, self.raw_code = RawTags({"a"}, stash), RawTags(RAW_CODE, stash)
+        self._walk(root)
+
+    def _walk(self, element):
+        element.text = self._in_raw_html(element.text)
+        for child in element:
+            self._walk(child)
+            child.tail = self._in_raw_html(child.tail)
+
+    def _in_raw_html(self, text):
+        if not text or STX not in text:
+            return text
+        pieces, last = [], 0
+        for placeholder in [*RAW_HTML.finditer(text), None]:
+            between = text[last : placeholder.start() if placeholder else len(text)]
+            if self.raw_links.depth:
+                between = self._untokened(between)
+            elif self.raw_code.depth:
+                between = TOKEN_RE.sub(lambda match: self.reader.groups[int(match.group(1))].raw, between)
+            pieces.append(between)
+            if placeholder:
+                pieces.append(placeholder.group(0))
+                self.raw_links.follow(placeholder.group(0))
+                self.raw_code.follow(placeholder.group(0))
+                last = placeholder.end()
+        return "".join(pieces)
 
     def _untokened(self, text):
         if not text or STX not in text:

@@ -13,14 +13,13 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
+from .rawhtml import RawTags
+
 TOKEN = "bodylab-term"
 TOKEN_RE = re.compile(f"{STX}{TOKEN}:(\\d+){ETX}")
 # Python-Markdown's placeholders (raw HTML, code) and our own tokens (citations, charts): never looked into.
 PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
 NEVER_MARKED = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp", "script", "style"}
-# An author's inline raw HTML is a placeholder per tag, with the text between them left as text: "<a …>word</a>".
-RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")
-RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # one tag alone: a whole stashed block closes itself
 
 
 class TermReader:
@@ -31,8 +30,7 @@ class TermReader:
         self.uses = []  # (entry, text as written), in the order they were found: index = token number
         self.explained = {}  # entry pk -> entry, in the order of first use
         self.enabled = True  # off for one-line fields (key points), which may themselves become links
-        self.raw_html = []  # the field's stashed raw HTML (Python-Markdown's htmlStash)
-        self.raw_depth = 0  # inside how many of the author's raw <a>, <code>... tags
+        self.raw_tags = RawTags(NEVER_MARKED, [])  # the author's raw <a>, <code>... tags around the text
 
     def mark(self, text):
         if not text or not self.enabled or self.glossary is None:
@@ -41,20 +39,12 @@ class TermReader:
         for placeholder in [*PLACEHOLDER.finditer(text), None]:
             end = placeholder.start() if placeholder else len(text)
             plain = text[last:end]
-            pieces.append(plain if self.raw_depth else self._mark_plain(plain))
+            pieces.append(plain if self.raw_tags.depth else self._mark_plain(plain))
             if placeholder:
                 pieces.append(placeholder.group(0))
-                self._follow_raw_html(placeholder.group(0))
+                self.raw_tags.follow(placeholder.group(0))
                 last = placeholder.end()
         return "".join(pieces)
-
-    def _follow_raw_html(self, placeholder):
-        stashed = RAW_HTML.fullmatch(placeholder)
-        if not stashed or int(stashed.group(1)) >= len(self.raw_html):
-            return
-        tag = RAW_TAG.fullmatch(str(self.raw_html[int(stashed.group(1))]).strip())
-        if tag and tag.group(2).lower() in NEVER_MARKED:
-            self.raw_depth = max(0, self.raw_depth + (-1 if tag.group(1) else 1))
 
     def _mark_plain(self, text):
         out, last = [], 0
@@ -75,8 +65,7 @@ class _MarkTerms(Treeprocessor):
         self.reader = reader
 
     def run(self, root):
-        self.reader.raw_html = self.md.htmlStash.rawHtmlBlocks
-        self.reader.raw_depth = 0
+        self.reader.raw_tags = RawTags(NEVER_MARKED, self.md.htmlStash.rawHtmlBlocks)
         self._walk(root)
 
     def _walk(self, element):

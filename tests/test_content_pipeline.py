@@ -160,6 +160,16 @@ def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, 
             "The citation “Neumann (2017)” in the text is inside a link: a link cannot also open the reference, "
             "so take the citation out of the link text",
         ),
+        (
+            '<a href="https://example.org">see (Neumann, 2017)</a>',  # the author's own HTML link: no <a> in <a>
+            "The citation “(Neumann, 2017)” in the text is inside a link: a link cannot also open the reference, "
+            "so take the citation out of the link text",
+        ),
+        (
+            '<a href="https://example.org"><em>[@neumann2017]</em></a>',
+            "The citation “[@neumann2017]” in the text is inside a link: a link cannot also open the reference, "
+            "so take the citation out of the link text",
+        ),
     ],
 )
 def test_a_citation_that_cannot_be_linked_is_reported_naming_it_and_where(library, written, problem):
@@ -177,6 +187,7 @@ def test_a_citation_that_cannot_be_linked_is_reported_naming_it_and_where(librar
         r"\(Neumann, 2017) \[@neumann2017] \@neumann2017",
         "(figure 2, for 2017 data) (in 2019, more) (between 2015 and 2019) (e.g. walking)",
         "Email info@neumann2017.org about it.",
+        "<code>pronation (Neumann, 2017)</code> and <kbd>[@neumann2017]</kbd>",  # the author's own HTML code
     ],
 )
 def test_code_escapes_and_ordinary_parentheses_are_not_citations(library, written):
