@@ -13,6 +13,7 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 
 PREFIX = "pagecache:"
@@ -38,9 +39,14 @@ class Page:
 
 
 def page_key(request):
-    """One entry per scheme, host and full path with query string."""
+    """One entry per release of the static files, scheme, host and full path with query string.
+
+    A release whose CSS or JavaScript changed (new hashed names in the manifest `collectstatic` writes) reads
+    none of the pages the last one stored: they name files it may no longer serve.
+    """
+    release = getattr(staticfiles_storage, "manifest_hash", "")
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return PREFIX + "page:" + hashlib.sha256(address.encode()).hexdigest()
+    return f"{PREFIX}page:{release}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _tag_key(tag):

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -172,6 +173,14 @@ def test_pages_are_served_without_the_cache_when_it_is_unreachable(client, site,
     site["a"].title = "Article A, saved while the cache is down"
     site["a"].save()  # the change is saved; the cache's failure is logged
     assert "The page cache could not be told" in caplog.text
+
+
+def test_a_release_with_other_static_files_reads_none_of_the_pages_stored_before(client, site, monkeypatch):
+    """Pages name hashed CSS and JS files (site.d0ba215b1a80.css): another manifest, other pages."""
+    monkeypatch.setattr(pagecache.store, "staticfiles_storage", SimpleNamespace(manifest_hash="release-1"))
+    warm(client, url(site["a"]))
+    monkeypatch.setattr(pagecache.store, "staticfiles_storage", SimpleNamespace(manifest_hash="release-2"))
+    assert [state(client, url(site["a"])) for _ in range(2)] == ["miss", "hit"]
 
 
 # HTTP caching
