@@ -72,6 +72,14 @@ class ArticleFile:
         )
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML's own date reader raises a bare ValueError for a day that does not exist (2024-02-30): dates stay
+    text here, and parse() reads them, naming the line and field."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
 def parse(text, source="input"):
     """Markdown file text -> ArticleFile; an ImportProblem names the line or field at fault."""
     lines = text.replace("\r\n", "\n").split("\n")
@@ -82,7 +90,7 @@ def parse(text, source="input"):
     except StopIteration:
         raise ImportProblem(f"{source}: the front matter has no closing '---' line") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_DatesAsText) or {}  # a SafeLoader: no objects built
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 2}" if mark else "front matter"

@@ -142,6 +142,10 @@ def test_import_article_twice_changes_nothing(tmp_path, capsys):
             ARTICLE.replace("published_at: 2024-01-02T10:00:00+00:00", "published_at: soon"),
             r"line 6, field 'published_at'",
         ),
+        (
+            ARTICLE.replace("published_at: 2024-01-02T10:00:00+00:00", "published_at: 2024-02-30T00:00:00Z"),
+            r"line 6, field 'published_at'",  # no 30 February: said of the field, not a traceback
+        ),
         (ARTICLE.replace("## Second section", "# Second section"), r"line 17: use '## '"),
         (
             ARTICLE.replace("Body two.", "As shown (Nobody, 1999)."),
