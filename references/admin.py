@@ -79,9 +79,18 @@ class ImportForm(forms.Form):
         fmt = data.get("format")
         if fmt == "auto":
             fmt = (format_for_filename(source) if upload else None) or detect_format(content)
+        source = _shortened(source)
         if fmt is None:
             raise ValidationError("Cannot tell which format this is; choose it under “Format”.")
         return {**data, "content": content, "source": source, "fmt": fmt, "records": _records(content, fmt, source)}
+
+
+SOURCE_MAX = 200  # characters of a file's name kept to name it in messages (ConfirmImportForm.source)
+
+
+def _shortened(name):
+    """A file's name as messages give it: a very long one keeps its start and its end (its extension)."""
+    return name if len(name) <= SOURCE_MAX else f"{name[: SOURCE_MAX // 2 - 1]}…{name[-(SOURCE_MAX // 2) :]}"
 
 
 def _read_upload(upload):
@@ -98,7 +107,7 @@ class ConfirmImportForm(forms.Form):
 
     content = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_IMPORT_BYTES)
     fmt = forms.ChoiceField(choices=[(fmt, label) for fmt, (label, _) in FORMATS.items()], widget=forms.HiddenInput)
-    source = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    source = forms.CharField(widget=forms.HiddenInput, max_length=SOURCE_MAX)
 
     def clean(self):
         data = super().clean()

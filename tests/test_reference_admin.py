@@ -134,6 +134,20 @@ def test_confirm_imports_the_previewed_text(admin_client, library):
     assert not Reference.objects.filter(key="twin2019").exists()
 
 
+def test_a_file_with_a_very_long_name_imports_on_confirm(admin_client, library):
+    """The name is kept for the messages in a hidden field of 200 characters: shortened, start and extension."""
+    name = "zotero-export-" + "x" * 300 + ".bib"
+    upload = SimpleUploadedFile(name, UPLOAD.encode(), "text/plain")
+    page = soup(admin_client.post(IMPORT, {"file": upload, "format": "auto"}))
+    response = admin_client.post(IMPORT, confirm_data(page), follow=True)
+    assert response.redirect_chain[-1][0] == CHANGELIST
+    shortened = name[:99] + "…" + name[-100:]
+    assert messages_of(response) == [
+        f"Imported {shortened}: 1 created, 1 updated, 1 unchanged, 1 skipped as likely duplicates."
+    ]
+    assert Reference.objects.filter(key="new2021").exists()
+
+
 def test_confirm_reads_the_text_again_rather_than_trusting_the_form(admin_client, library):
     """Whatever the browser sends back is parsed and checked again, as on the first post."""
     page = soup(admin_client.post(IMPORT, {"text": UPLOAD, "format": "auto"}))
