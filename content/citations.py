@@ -29,10 +29,10 @@ from markdown.util import ETX, STX
 
 from references.citations import normalise_names
 from references.harvard import PARTICLES
+from references.normalise import KEY
 
 from .rawhtml import RAW_HTML, RawTags
 
-KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 # One date as cited: "2017", "2019a", "n.d.", "no date", "no date b".
 DATE = re.compile(

@@ -21,8 +21,8 @@ from django.utils.safestring import mark_safe
 from . import harvard, normalise
 
 key_validator = RegexValidator(
-    r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$",
-    "Use letters, digits and _ : . - only, for example neumann2017.",
+    rf"^{normalise.KEY}$",
+    "Use letters, digits and _ : . - only, beginning and ending with a letter, digit or _, for example neumann2017.",
 )
 
 

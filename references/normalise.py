@@ -13,6 +13,10 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+# A reference's key, as a citation names it ("[@neumann2017]", "@neumann2017"): inner punctuation may join parts
+# ("smith:2019.a"); a last ".", ":" or "-" would be read as the sentence's, so a key ends with a letter, digit or _.
+KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?"
+
 # Everything people paste in front of a DOI: a resolver address (old or new), or a "doi:" label.
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 # A DOI is "10." + a registrant code + "/" + a suffix; lenient on the registrant, as old DOIs are short.

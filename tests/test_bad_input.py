@@ -978,6 +978,7 @@ def reference_form(**changes):
 GARBAGE_REFERENCES = {
     "key with spaces": ({"key": "okafor 2021"}, "Use letters, digits"),
     "key with a slash": ({"key": "okafor/2021"}, "Use letters, digits"),
+    "key ending in a full stop": ({"key": "okafor2021."}, "ending with a letter, digit or _"),  # never citable
     "key with nul": ({"key": "okafor\x002021"}, "Null characters are not allowed"),
     "key too long": ({"key": "k" * 101}, "at most 100 characters"),
     "duplicate key": ({"key": "taken2020"}, "Reference with this Key already exists"),
