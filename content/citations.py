@@ -29,11 +29,10 @@ from markdown.util import ETX, STX
 
 from references.citations import normalise_names
 from references.harvard import PARTICLES
-from references.normalise import KEY
+from references.normalise import KEY, YEAR
 
 from .rawhtml import RAW_HTML, RawTags
 
-YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 # One date as cited: "2017", "2019a", "n.d.", "no date", "no date b".
 DATE = re.compile(
     rf"^(?:(?P<year>{YEAR})\s?(?P<letter>[a-z])?|(?:n\.\s?d\.?|no\s+date)(?:\s?(?P<nd_letter>[a-z]))?)$",

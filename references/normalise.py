@@ -100,9 +100,17 @@ def suffix(value):
     return value[:-1] if value.lower() in {"jr.", "sr."} else value
 
 
+# The years a citation in the text can name ("(Neumann, 2017)"): a work of another year could never be cited.
+FIRST_YEAR, LAST_YEAR = 1500, 2099
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"  # FIRST_YEAR to LAST_YEAR, as a pattern
+
+
 def date_errors(year, month, day):
-    """{field: message} for an impossible publication date: month 13, 31 April, a day without a month."""
+    """{field: message} for an impossible publication date: a year no citation can name, month 13, 31 April, a day
+    without a month."""
     errors = {}
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        errors["year"] = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}, or leave it empty for “no date”."
     if month is not None and not 1 <= month <= 12:
         errors["issued_month"] = f"There is no month {month}: give 1 to 12."
     if day is None:

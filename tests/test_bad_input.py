@@ -982,6 +982,8 @@ GARBAGE_REFERENCES = {
     "key with nul": ({"key": "okafor\x002021"}, "Null characters are not allowed"),
     "key too long": ({"key": "k" * 101}, "at most 100 characters"),
     "duplicate key": ({"key": "taken2020"}, "Reference with this Key already exists"),
+    "year no citation can name": ({"year": "1200"}, "Give a year from 1500 to 2099"),
+    "year zero": ({"year": "0"}, "Give a year from 1500 to 2099"),
     "kind unknown": ({"kind": "novel"}, "Select a valid choice"),
     "accessed out of range": ({"accessed": "2025-13-45"}, "Enter a valid date"),
     "url not a url": ({"url": "http://"}, "Enter a valid URL"),
