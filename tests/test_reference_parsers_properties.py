@@ -21,7 +21,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from references import bibtex, csl, ris
+from references import bibtex, csl, normalise, ris
 from references.errors import ImportProblem
 from references.importing import import_records, parse
 from references.models import Contributor, Reference
@@ -378,7 +378,7 @@ def people(draw):
 @st.composite
 def works(draw, key):
     kind = draw(st.sampled_from(Reference.Kind.values))
-    year = draw(st.none() | st.integers(1, 9999))
+    year = draw(st.none() | st.integers(normalise.FIRST_YEAR, normalise.LAST_YEAR))  # the years a citation names
     month = draw(st.none() | st.integers(1, 12)) if year else None
     day = draw(st.none() | st.integers(1, calendar.monthrange(year, month)[1])) if month else None
     accessed = draw(st.none() | st.dates(datetime.date(1990, 1, 1), datetime.date(2100, 12, 31)))
