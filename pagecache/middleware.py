@@ -1,11 +1,13 @@
 """Serving public pages from the page cache, and filling it (see pagecache/__init__.py)."""
 
 import logging
+import re
 import time
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, set_response_etag
 
 from . import dependencies, store
@@ -13,6 +15,26 @@ from . import dependencies, store
 logger = logging.getLogger(__name__)
 HEADER = "X-Page-Cache"
 FILES = tuple("/" + url.lstrip("/") for url in (settings.STATIC_URL, settings.MEDIA_URL))  # not pages
+
+
+# Where a reader came from (a campaign, a post, an advert): no page shows them, and those given one per click
+# (fbclid, gclid) would make every reader of an article shared on social media a miss, and a page of its own.
+TRACKING = re.compile(
+    r"utm_\w+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|yclid|twclid|ttclid|igshid|mc_cid|mc_eid|_ga|_gl", re.IGNORECASE
+)
+
+
+def _drop_tracking_parameters(request):
+    """The request as if its address had no tracking parameters: looked up, rendered and stored without them
+    (a list's links keep the other parameters, never these)."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    pairs = query.split("&")
+    kept = [pair for pair in pairs if not TRACKING.fullmatch(unquote_plus(pair.partition("=")[0]))]
+    if len(kept) != len(pairs):
+        request.META["QUERY_STRING"] = "&".join(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"], encoding=request.encoding)
 
 
 class PageCacheMiddleware:
@@ -31,6 +53,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._for_the_cache(request):
             return self.get_response(request)
+        _drop_tracking_parameters(request)
         try:
             key = store.page_key(request)
             page = store.fetch(key)

@@ -115,6 +115,23 @@ def test_every_public_page_is_served_from_the_cache(client, site, page):
     assert state(client, page) == "hit"
 
 
+def test_a_shared_link_s_tracking_parameters_are_the_page_without_them(client, site):
+    """A post on social media adds one fbclid per click: each would be a miss, and a page of its own."""
+    warm(client, url(site["a"]))
+    for shared in ("?fbclid=IwAR0abc", "?fbclid=IwAR0xyz&utm_source=facebook", "?UTM_Medium=social&gclid=x"):
+        assert state(client, url(site["a"]) + shared) == "hit", shared
+    assert state(client, url(site["a"]) + "?utm_source=x&page=2") == "miss"  # other parameters still count
+
+
+def test_a_list_first_asked_for_with_tracking_parameters_links_without_them(client, site):
+    for number in range(6):  # eleven articles: two pages of ten
+        make_article(f"More {number}", slug=f"more-{number}", days_ago=number + 1, render=False)
+    first = client.get("/?utm_source=newsletter&page=1&fbclid=abc")
+    assert first[HEADER] == "miss"
+    assert [a["href"] for a in BeautifulSoup(first.content, "html.parser").select(".pagination a")] == ["?page=2"]
+    assert state(client, "/?page=1") == "hit"
+
+
 def test_logged_in_readers_never_read_or_fill_the_cache(client, site, admin_client):
     assert state(admin_client, "/") is None  # rendered for them, not stored
     assert state(client, "/") == "miss"
