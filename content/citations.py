@@ -311,8 +311,16 @@ class CitationReader:
         """
         before = data[: match.start()]
         offset = max(0, len(before) - 400)
-        words = list(re.finditer(r"[^\s()\[\]]+", before[offset:]))[-NARRATIVE_REACH:]
-        if not words or before[offset + words[-1].end() :].strip() or not before[-1:].isspace():
+        # Emphasis marks are not part of a name: "**Neumann (2017)**" is a citation in bold.
+        words = list(re.finditer(r"[^\s()\[\]*_]+", before[offset:]))[-NARRATIVE_REACH:]
+        if not words or not before[-1:].isspace():
+            return None
+        gap = before[offset + words[-1].end() :].strip()
+        if gap:
+            if not gap.strip("*_"):  # "**Neumann** (2017)": the emphasis closes between the names and the date
+                source = readable(f"{words[-1].group(0)}{gap} {match.group(0)}")
+                hint = "put the emphasis around the whole citation, as **Neumann (2017)**, or leave it out"
+                self.unreadable.append(Unreadable(source, self.field, hint))
             return None
         candidates = []  # (start, names), longest first
         for first in range(len(words)):

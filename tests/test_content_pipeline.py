@@ -70,6 +70,8 @@ def text_of(html):
         ("(Riel, 2019a, 2019b)", "(Riel, 2019a, 2019b)", [("Riel, 2019a", "riel-a"), ("2019b", "riel-b")]),
         ("Riel (2019a, 2019b) found.", "Riel (2019a, 2019b) found.", [("2019a", "riel-a"), ("2019b", "riel-b")]),
         ("(O’Brien, 2018)", "(O'Brien, 2018)", [("O'Brien, 2018", "obrien2018")]),
+        ("**Neumann (2017)** says.", "Neumann (2017) says.", [("2017", "neumann2017")]),  # in bold, whole
+        ("As _O’Brien (2018)_ found.", "As O’Brien (2018) found.", [("2018", "obrien2018")]),
         ("(Kjaer et al 2009)", "(Kjær et al., 2009)", [("Kjær et al., 2009", "kjaer2009")]),
         ("(Kjær et al., 2009; Moore, Dalley & Agur, 2023)", "(Kjær et al., 2009; Moore, Dalley and Agur, 2023)", None),
         ("(Moore et al., 2023)", "(Moore, Dalley and Agur, 2023)", [("Moore, Dalley and Agur, 2023", "moore2023")]),
@@ -154,6 +156,11 @@ def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, 
             "(<b>Neumann</b>, 2017)",
             "“(…Neumann…, 2017)” in the text looks like a citation but cannot be read: write it as "
             "(Author, year), separate works with “;”, and keep links, code and notes apart",
+        ),
+        (
+            "**Neumann** (2017) says",
+            "“Neumann** (2017)” in the text looks like a citation but cannot be read: put the emphasis around the "
+            "whole citation, as **Neumann (2017)**, or leave it out",
         ),
         (
             "[Neumann (2017)](https://example.org)",
