@@ -310,11 +310,20 @@ def _title_pieces(reference):
         or _is_episode(reference)
     )
     if quoted:
-        return [("‘", False), *_rich(reference.title, italic=False), ("’", False)]
+        return [("‘", False), *_rich(_inner_quotes(reference.title), italic=False), ("’", False)]
     out = _rich(reference.title, italic=True)
     if reference.kind in MEDIUM and not _is_episode(reference):
         out.append((f" {MEDIUM[reference.kind]}", False))
     return out
+
+
+# ‘…’ inside a title (an apostrophe within it, as in ‘runner’s knee’, stays): an opening ‘ is never an apostrophe.
+INNER_SINGLE_QUOTES = re.compile(r"‘((?:[^‘’]|’(?=\w))*)’(?!\w)")
+
+
+def _inner_quotes(title):
+    """A quoted title's own quotes become double ones, as British style nests them: ‘The “barefoot” debate’."""
+    return INNER_SINGLE_QUOTES.sub(r"“\1”", title)
 
 
 def _container(reference, italic=True):

@@ -358,6 +358,19 @@ def test_a_newspaper_article_without_author_is_cited_by_the_paper_s_name():
     assert sorted([reference, other], key=lambda r: r.sort_key) == [other, reference]  # under G for Guardian
 
 
+@pytest.mark.parametrize(
+    ("title", "quoted"),
+    [
+        ("The ‘barefoot’ debate: is “minimal” better?", "‘The “barefoot” debate: is “minimal” better?’"),
+        ("Treating ‘runner’s knee’", "‘Treating “runner’s knee”’"),
+        ("Gray’s anatomy and the runners’ knees", "‘Gray’s anatomy and the runners’ knees’"),  # apostrophes stay
+    ],
+)
+def test_quotes_inside_a_quoted_title_become_double(title, quoted):
+    reference = entry("article-journal", title=title, container_title="J")
+    assert reference.harvard_text().startswith(f"Smith, J. (2020) {quoted}, J.")
+
+
 def test_magazine_article_with_only_a_month():
     reference = entry("magazine", title="Knees", container_title="Runner’s World", issued_month=3, pages="30-32")
     assert reference.harvard_text() == "Smith, J. (2020) ‘Knees’, Runner’s World, March, pp. 30–32."
