@@ -38,6 +38,10 @@ def name_forms(reference):
     people = reference.authors or reference.editors
     families = [person.family for person in people]
     forms = {normalise_names(reference.citation_label)}
+    # A particle the list puts after the initials ('Humboldt, A. von') may be typed before the name too.
+    with_particles = [" ".join(filter(None, (getattr(person, "particle", ""), person.family))) for person in people]
+    if with_particles != families:
+        forms.add(normalise_names(harvard.in_text_families(with_particles)))
     if len(families) >= 3:
         forms.add(normalise_names(f"{families[0]} et al"))
         forms.add(normalise_names(", ".join(families[:-1]) + " and " + families[-1]))

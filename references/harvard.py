@@ -123,7 +123,10 @@ def _join_names(names):
 
 def in_text_names(contributors):
     """'Neumann'; 'Moore, Dalley and Agur'; four or more: 'Kjaer et al.'."""
-    families = [c.family for c in contributors]
+    return in_text_families([c.family for c in contributors])
+
+
+def in_text_families(families):
     if len(families) >= 4:
         return f"{families[0]} et al."
     return _join_names(families)

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from content import pipeline
 from references import harvard
+from references.citations import Library
 from references.models import Contributor, Reference
 from tests.factories import make_contributor, make_reference
 
@@ -455,6 +457,17 @@ def test_dropping_particle_and_suffix_stand_where_cite_them_right_and_csl_put_th
     reference = fresh(reference)
     assert reference.harvard_text() == "Beethoven, L. van and King, M.L., Jr (2020) T. P."
     assert reference.citation_label == "Beethoven and King"
+
+
+def test_a_dropping_particle_may_be_typed_before_the_name_in_a_citation():
+    """'Humboldt, A. von' in the list, '(Humboldt, 1845)' in the text; 'von Humboldt (1845)' is read as it too."""
+    reference = Reference.objects.create(key="humboldt1845", kind="book", year=1845, title="Kosmos", publisher="P")
+    Contributor.objects.create(reference=reference, position=0, surname="Humboldt", initials="A.", particle="von")
+    library = Library.load()
+    assert [ref.key for ref in library.find("von Humboldt", 1845)] == ["humboldt1845"]
+    assert [ref.key for ref in library.find("Humboldt", 1845)] == ["humboldt1845"]
+    document = pipeline.render([pipeline.Source("As von Humboldt (1845) wrote.", "the text")], library)
+    assert document.problems == [] and 'href="#ref-humboldt1845"' in document.html[0]
 
 
 def test_editor_with_particle_and_suffix_in_a_chapter():
