@@ -41,12 +41,8 @@ DATE = re.compile(
 TRAILING_DATE = re.compile(
     rf"^(?P<names>.*?\S),?\s+(?P<date>{YEAR}\s?[a-z]?|n\.\s?d\.(?:\s?[a-z])?|no\s+date(?:\s+[a-z])?)$"
 )
-# A number where a year would stand but no citation can name ("(Neumann, 20017)", "(Zed, 1200)"): mistyped.
-MISTYPED_YEAR = r"\b(?:1[0-4]\d\d|2[1-9]\d\d|[12]\d{4})[a-z]?\b"
 # What reads as a date in a citation, to report one that cannot be read ("in press": cite it by key).
-ANY_DATE = re.compile(
-    rf"\b{YEAR}[a-z]?\b|{MISTYPED_YEAR}|\bn\.\s?d\b|\bno date\b|\bin press\b|\bforthcoming\b", re.IGNORECASE
-)
+ANY_DATE = re.compile(rf"\b{YEAR}[a-z]?\b|\bn\.\s?d\b|\bno date\b|\bin press\b|\bforthcoming\b", re.IGNORECASE)
 # "2017: 45", a locator after a colon, as many Harvard writers put it.
 COLON_LOCATOR = re.compile(rf"(?P<date>\b{YEAR}[a-z]?|\bn\.\s?d\.)\s*:\s*(?=\S)")
 PREFIX = re.compile(
@@ -222,12 +218,6 @@ def _names_before_a_date(text):
     return False
 
 
-def _ends_with_a_name(text):
-    """'As Neumann ' (before "(20017)"): a capitalised word just before, the way a narrative citation's names stand."""
-    words = text.split()
-    return bool(words) and text[-1:].isspace() and is_capitalised(words[-1].strip("*_"))
-
-
 def _date_text(year, letter):
     return f"{year}{letter}" if year else f"no date{' ' + letter if letter else ''}"
 
@@ -289,12 +279,6 @@ class CitationReader:
         parts = [_read_part_beside_markup(text) for text in texts]
         if len(parts) == 1 and isinstance(parts[0], tuple):
             return self._narrative(match, data, *parts[0][1])
-        if re.fullmatch(MISTYPED_YEAR, match.group(1).strip()) and _ends_with_a_name(data[: match.start()]):
-            source = readable(f"{data[: match.start()].split()[-1]} {match.group(0)}")
-            self.unreadable.append(
-                Unreadable(source, self.field, "write it as Author (year), with the year of the work")
-            )
-            return None
         cited = [n for n, part in enumerate(parts) if isinstance(part, Part)]
         if "unreadable" in parts or (
             cited and not all(isinstance(parts[n], Part) for n in range(cited[0], cited[-1] + 1))

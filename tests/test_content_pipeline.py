@@ -158,16 +158,6 @@ def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, 
             "(Author, year), separate works with “;”, and keep links, code and notes apart",
         ),
         (
-            "(Neumann, 20017)",  # a mistyped year: never left as text that looks cited
-            "“(Neumann, 20017)” in the text looks like a citation but cannot be read: write it as (Author, year), "
-            "separate works with “;”, and keep links, code and notes apart",
-        ),
-        (
-            "As Neumann (1200) says",
-            "“Neumann (1200)” in the text looks like a citation but cannot be read: write it as Author (year), "
-            "with the year of the work",
-        ),
-        (
             "**Neumann** (2017) says",
             "“Neumann** (2017)” in the text looks like a citation but cannot be read: put the emphasis around the "
             "whole citation, as **Neumann (2017)**, or leave it out",
@@ -203,7 +193,6 @@ def test_a_citation_that_cannot_be_linked_is_reported_naming_it_and_where(librar
         "    (Neumann, 2017) indented code",
         r"\(Neumann, 2017) \[@neumann2017] \@neumann2017",
         "(figure 2, for 2017 data) (in 2019, more) (between 2015 and 2019) (e.g. walking)",
-        "Aim for 2500 steps (about 2500) and (2500 steps a day).",
         "Email info@neumann2017.org about it.",
         "<code>pronation (Neumann, 2017)</code> and <kbd>[@neumann2017]</kbd>",  # the author's own HTML code
     ],
