@@ -317,7 +317,9 @@ class CitationReader:
             return None
         gap = before[offset + words[-1].end() :].strip()
         if gap:
-            if not gap.strip("*_"):  # "**Neumann** (2017)": the emphasis closes between the names and the date
+            last = words[-1].group(0)
+            # "**Neumann** (2017)": the emphasis closes between the names and the date ("a *pilot* (2017)" is prose).
+            if not gap.strip("*_") and (is_capitalised(last) or last.rstrip(".") == "al"):
                 source = readable(f"{words[-1].group(0)}{gap} {match.group(0)}")
                 hint = "put the emphasis around the whole citation, as **Neumann (2017)**, or leave it out"
                 self.unreadable.append(Unreadable(source, self.field, hint))
@@ -399,12 +401,12 @@ class _Processor(InlineProcessor):
         return found if found else (None, None, None)
 
 
-RAW_CODE = {"code", "pre", "kbd", "samp"}
+RAW_CODE = {"code", "pre"}  # the code the sanitizer keeps (kbd and samp it takes out, leaving their text)
 
 
 class _CitationsInLinks(Treeprocessor):
     """A citation inside a link's text cannot also open its reference: left as text, and reported. Inside the
-    author's raw HTML code (<code>, <pre>…) it is text, as in a code span."""
+    author's raw HTML code (<code>, <pre>) it is text, as in a code span."""
 
     def __init__(self, md, reader):
         super().__init__(md)

@@ -158,7 +158,7 @@ def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, 
             "(Author, year), separate works with “;”, and keep links, code and notes apart",
         ),
         (
-            "**Neumann** (2017) says",
+            "a *pilot* (2017) and **Neumann** (2017) says",  # an emphasised word of prose is no name
             "“Neumann** (2017)” in the text looks like a citation but cannot be read: put the emphasis around the "
             "whole citation, as **Neumann (2017)**, or leave it out",
         ),
@@ -194,12 +194,17 @@ def test_a_citation_that_cannot_be_linked_is_reported_naming_it_and_where(librar
         r"\(Neumann, 2017) \[@neumann2017] \@neumann2017",
         "(figure 2, for 2017 data) (in 2019, more) (between 2015 and 2019) (e.g. walking)",
         "Email info@neumann2017.org about it.",
-        "<code>pronation (Neumann, 2017)</code> and <kbd>[@neumann2017]</kbd>",  # the author's own HTML code
+        "<code>pronation (Neumann, 2017)</code> and <pre>[@neumann2017]</pre>",  # the author's own HTML code
     ],
 )
 def test_code_escapes_and_ordinary_parentheses_are_not_citations(library, written):
     html, problems = render_text(written, library[0])
     assert problems == [] and citations(html) == []
+
+
+def test_a_citation_in_the_author_s_own_html_code_stays_as_typed_in_the_code(library):
+    html, problems = render_text("See <code>(Neumann, 2017)</code>.", library[0])
+    assert (problems, html) == ([], "<p>See <code>(Neumann, 2017)</code>.</p>")
 
 
 @pytest.mark.parametrize(
