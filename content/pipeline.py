@@ -295,8 +295,11 @@ class _Resolver:
             close = self._suggested(typed, lambda: self.library.suggest(cite.names, cite.year))
             return None, f"The citation {named} matches no reference" + (f": did you mean {close}?" if close else "")
         letters = typed_letters[(normalise_names(cite.names), cite.year)]
-        if cite.letter and letters == set(LETTERS[: len(found)]):
-            return found[LETTERS.index(cite.letter)], ""  # every one of them cited, lettered in list order
+        # Every one of them cited, lettered in list order; letters tell apart works of the same people only
+        # (different people of one surname are told apart by initials, and the list orders them by those).
+        same_people = len({harvard.identity(ref) for ref in found}) == 1
+        if cite.letter and letters == set(LETTERS[: len(found)]) and same_people:
+            return found[LETTERS.index(cite.letter)], ""
         keys = " or ".join(f"[@{ref.key}] (“{ref.plain_title}”)" for ref in found)
         return None, f"The citation {named} matches {len(found)} references: cite the one you mean by its key, {keys}"
 
