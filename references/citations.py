@@ -100,9 +100,9 @@ class Library:
 
 
 # What a first pass over the text finds: every year and key it could cite, every word it could name.
-YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+YEAR_IN_TEXT = re.compile(rf"(?<!\d)({normalise.YEAR})(?!\d)")
 NO_DATE_IN_TEXT = re.compile(r"n\.\s?d|no\s+date", re.IGNORECASE)
-KEY_IN_TEXT = re.compile(r"@([A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)")
+KEY_IN_TEXT = re.compile(rf"@({normalise.KEY})")
 WORD = re.compile(r"\w+")
 
 

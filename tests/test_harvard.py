@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content import pipeline
-from references import harvard
+from references import harvard, normalise
 from references.citations import Library
 from references.models import Contributor, Reference
 from tests.factories import make_contributor, make_reference
@@ -720,3 +720,9 @@ def test_factories_make_editors_and_people_with_particles():
     reference = fresh(reference)
     assert reference.harvard_text().startswith("Beethoven, L. van (2020) T.")
     assert [e.family for e in reference.editors] == ["Lee", "NICE"]
+
+
+def test_the_year_a_citation_reads_is_the_year_a_reference_may_have():
+    readable = re.compile(rf"^{normalise.YEAR}$")
+    years = [year for year in range(1000, 3000) if readable.match(str(year))]
+    assert years == list(range(normalise.FIRST_YEAR, normalise.LAST_YEAR + 1))

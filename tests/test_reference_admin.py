@@ -1,5 +1,7 @@
 """The reference library in the admin: import with preview and confirm, export actions, Cited in, duplicates."""
 
+import importlib
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
@@ -282,3 +284,15 @@ def test_saving_a_distinct_work_does_not_warn(admin_client):
     response = admin_client.post(ADD, reference_form("smith2020b", "Running: a review"), follow=True)
     assert Reference.objects.filter(key="smith2020b").exists()
     assert not soup(response).select(".messagelist .warning")
+
+
+def test_keys_saved_before_the_rule_are_renamed_to_keys_citations_can_name(db):
+    """Migration 0008: "trail." (no citation could name it) becomes "trail", or "trail_2" if that is taken."""
+    from django.apps import apps
+
+    rename_keys = importlib.import_module("references.migrations.0008_keys_citations_can_name").rename_keys
+    make_reference(key="trail")
+    for key in ("trail.", "other-", "fine2019"):  # saved without the model's checks, as before the rule
+        Reference.objects.filter(pk=make_reference().pk).update(key=key)
+    rename_keys(apps, None)
+    assert sorted(Reference.objects.values_list("key", flat=True)) == ["fine2019", "other", "trail", "trail_2"]
