@@ -13,6 +13,8 @@ stored page (~35 KB) was a fifth of a hit's CPU. Pages are kept uncompressed: th
 per page, the hit reads it as it is.
 """
 
+import glob
+import os
 import pickle
 
 from django.core.cache.backends import redis
@@ -63,11 +65,11 @@ class FileCache(_AnyKey, FileBasedCache):
         file.write(pickle.dumps(value, self.pickle_protocol))
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        # Django's, reading the value uncompressed.
+        # Django's, reading the value uncompressed (and not unlocking a file _is_expired closed).
         try:
             with open(self._key_to_file(key, version), "r+b") as f:
+                locks.lock(f, locks.LOCK_EX)
                 try:
-                    locks.lock(f, locks.LOCK_EX)
                     if self._is_expired(f):
                         return False
                     value = pickle.load(f)
@@ -76,6 +78,13 @@ class FileCache(_AnyKey, FileBasedCache):
                     f.truncate()
                     return True
                 finally:
-                    locks.unlock(f)
+                    if not f.closed:
+                        locks.unlock(f)
         except FileNotFoundError:
             return False
+
+    def clear(self):
+        super().clear()
+        # What Django's own file cache kept here (compressed, read by no one now) goes too.
+        for name in glob.glob(f"*{FileBasedCache.cache_suffix}", root_dir=self._dir):
+            self._delete(os.path.join(self._dir, name))

@@ -31,7 +31,7 @@ def _drop_tracking_parameters(request):
     if not query:
         return
     pairs = query.split("&")
-    kept = [pair for pair in pairs if not TRACKING.fullmatch(unquote_plus(pair.partition("=")[0]))]
+    kept = [pair for pair in pairs if pair and not TRACKING.fullmatch(unquote_plus(pair.partition("=")[0]))]
     if len(kept) != len(pairs):
         request.META["QUERY_STRING"] = "&".join(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"], encoding=request.encoding)

@@ -227,7 +227,7 @@ def edition_text(edition):
 
 PAGES_WORD = re.compile(r"^pp?(?:\.\s*|\s+)", re.IGNORECASE)  # 'p. ' / 'pp.' / 'pp ' typed before the numbers
 ARTICLE_NUMBER = re.compile(r"^e\d{3,}$", re.IGNORECASE)  # PLoS, eLife: 'e0216702' is no page
-LOCATOR_PAGE = re.compile(r"^\d\S*?(?:\s*(?:-+|–|—)\s*\d\S*)?$")  # '45', '33-35', '12a'
+LOCATOR_PAGE = re.compile(r"^\d[^\s\-–—]*(?:\s*(?:-+|–|—)\s*\d[^\s\-–—]*)?$")  # '45', '33-35', '12a'
 
 
 def _page_list(parts):
@@ -240,7 +240,9 @@ def _page_list(parts):
 
 def _page_parts(text):
     """The pages typed, without a 'p.'/'pp.' before them, split at commas."""
-    return [part.strip() for part in PAGES_WORD.sub("", " ".join(text.split())).split(",") if part.strip()]
+    text = PAGES_WORD.sub("", " ".join(text.split()))
+    # A comma before exactly three digits is a thousands separator ('1,234'), not a second page.
+    return [part.strip() for part in re.split(r",(?!\d{3}(?!\d))", text) if part.strip()]
 
 
 def pages_text(pages):

@@ -63,7 +63,9 @@ ORDINAL_WORDS = {
 }
 # "2", "2nd", "2nd.", "2nd ed.", "2nd edn", "2nd edition", "Second", "second edition": a numbered edition.
 NUMBERED_EDITION = re.compile(
-    r"^(?:(?P<digits>\d+)\s*(?:st|nd|rd|th)?|(?P<word>[a-z]+))\.?\s*(?:ed|edn|edition)?\.?$", re.IGNORECASE
+    r"^(?:(?P<digits>\d+)\s*(?:st|nd|rd|th)?|(?P<word>[a-z]+))\.?\s*(?:ed|edn|edition)?\.?$"
+    r"|^(?:ed|edn|edition)\.?\s*(?P<after>\d+)$",  # "Ed. 2", "edition 3"
+    re.IGNORECASE,
 )
 
 
@@ -71,8 +73,8 @@ def edition(value):
     """A numbered edition stored as its number ('2nd ed.' -> '2'); other text kept, trimmed ('Revised edition')."""
     value = " ".join((value or "").split())
     match = NUMBERED_EDITION.match(value)
-    if match and match["digits"]:
-        return str(int(match["digits"]))
+    if match and (match["digits"] or match["after"]):
+        return str(int(match["digits"] or match["after"]))
     if match and match["word"] and match["word"].lower() in ORDINAL_WORDS:
         return str(ORDINAL_WORDS[match["word"].lower()])
     return value

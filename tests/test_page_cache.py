@@ -118,7 +118,7 @@ def test_every_public_page_is_served_from_the_cache(client, site, page):
 def test_a_shared_link_s_tracking_parameters_are_the_page_without_them(client, site):
     """A post on social media adds one fbclid per click: each would be a miss, and a page of its own."""
     warm(client, url(site["a"]))
-    for shared in ("?fbclid=IwAR0abc", "?fbclid=IwAR0xyz&utm_source=facebook", "?UTM_Medium=social&gclid=x"):
+    for shared in ("?fbclid=IwAR0abc", "?fbclid=IwAR0xyz&utm_source=facebook", "?UTM_Medium=social&gclid=x", "?&&"):
         assert state(client, url(site["a"]) + shared) == "hit", shared
     assert state(client, url(site["a"]) + "?utm_source=x&page=2") == "miss"  # other parameters still count
 
@@ -437,6 +437,13 @@ def test_the_file_cache_keeps_a_page_as_it_was_served(client, site, file_cache):
     assert [stored.name for stored in file_cache.iterdir() if page in stored.read_bytes()] != []
 
 
+def test_emptying_the_file_cache_also_drops_what_django_s_file_cache_kept_there(file_cache):
+    (file_cache / "0123abcd.djcache").write_bytes(b"compressed, from before")
+    cache.set("kept", 1)
+    cache.clear()
+    assert list(file_cache.iterdir()) == []
+
+
 def test_the_file_cache_answers_as_django_s_does(file_cache, monkeypatch):
     cache.set("kept", {"a": 1}, timeout=60)
     assert (cache.get("kept"), cache.get("absent", "default")) == ({"a": 1}, "default")
@@ -447,6 +454,6 @@ def test_the_file_cache_answers_as_django_s_does(file_cache, monkeypatch):
     cache.set("short", "gone soon", timeout=60)
     later = time.time() + 120
     monkeypatch.setattr(time, "time", lambda: later)
-    assert (cache.get("short"), cache.get("kept")) == (None, {"a": 1})  # touched: no longer expires
+    assert (cache.touch("short"), cache.get("short"), cache.get("kept")) == (False, None, {"a": 1})  # touched: kept
     cache.delete("kept")
     assert cache.get("kept") is None
