@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import ETX, STX
+from markdown.util import ETX, INLINE_PLACEHOLDER_RE, STX
 
 from references.citations import normalise_names
 from references.harvard import PARTICLES
 from references.normalise import KEY, YEAR
 
-from .rawhtml import RAW_HTML, RawTags
+from .rawhtml import RAW_HTML, RawTags, is_raw_tag
 
 # One date as cited: "2017", "2019a", "n.d.", "no date", "no date b".
 DATE = re.compile(
@@ -391,22 +391,44 @@ class CitationReader:
         return self._record(group), match.start(), match.end()
 
 
-class _Processor(InlineProcessor):
-    def __init__(self, pattern, read):
-        super().__init__(pattern)
-        self.read = read
-
-    def handleMatch(self, match, data):
-        found = self.read(match, data)
-        return found if found else (None, None, None)
-
-
 RAW_CODE = {"code", "pre"}  # the code the sanitizer keeps (kbd and samp it takes out, leaving their text)
 
 
+class _Processor(InlineProcessor):
+    def __init__(self, pattern, read, md):
+        super().__init__(pattern, md)
+        self.read = read
+        self.raw_blocks, self.raw_seen, self.raw_code_seen = None, 0, False  # is a raw tag of the field code?
+
+    def handleMatch(self, match, data):
+        if self._field_has_raw_code() and self._in_raw_code(data[: match.start()]):
+            return None, None, None  # the author's own <code>…</code>: text, as in a code span, never read
+        found = self.read(match, data)
+        return found if found else (None, None, None)
+
+    def _field_has_raw_code(self):
+        """Looked at once per raw tag (a field with none, nearly every one, costs no scan of the text)."""
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        if blocks is not self.raw_blocks:  # the next field (Markdown.reset() starts a new list)
+            self.raw_blocks, self.raw_seen, self.raw_code_seen = blocks, 0, False
+        new = blocks[self.raw_seen :]
+        self.raw_seen = len(blocks)
+        self.raw_code_seen = self.raw_code_seen or any(is_raw_tag(str(block), RAW_CODE) for block in new)
+        return self.raw_code_seen
+
+    def _in_raw_code(self, before):
+        # While inline patterns run, each raw tag is a placeholder of the inline stash holding its own.
+        stashed = self.md.treeprocessors["inline"].stashed_nodes
+        code = RawTags(RAW_CODE, self.md.htmlStash.rawHtmlBlocks)
+        for placeholder in INLINE_PLACEHOLDER_RE.finditer(before):
+            node = stashed.get(placeholder.group(1))
+            if isinstance(node, str):
+                code.follow(node)
+        return code.depth > 0
+
+
 class _CitationsInLinks(Treeprocessor):
-    """A citation inside a link's text cannot also open its reference: left as text, and reported. Inside the
-    author's raw HTML code (<code>, <pre>) it is text, as in a code span."""
+    """A citation inside a link's text cannot also open its reference: left as text, and reported."""
 
     def __init__(self, md, reader):
         super().__init__(md)
@@ -418,8 +440,7 @@ class _CitationsInLinks(Treeprocessor):
                 node.text = self._untokened(node.text)
                 if node is not link:
                     node.tail = self._untokened(node.tail)
-        stash = self.md.htmlStash.rawHtmlBlocks
-        self.raw_links, self.raw_code = RawTags({"a"}, stash), RawTags(RAW_CODE, stash)
+        self.raw_links = RawTags({"a"}, self.md.htmlStash.rawHtmlBlocks)
         self._walk(root)
 
     def _walk(self, element):
@@ -434,15 +455,10 @@ class _CitationsInLinks(Treeprocessor):
         pieces, last = [], 0
         for placeholder in [*RAW_HTML.finditer(text), None]:
             between = text[last : placeholder.start() if placeholder else len(text)]
-            if self.raw_links.depth:
-                between = self._untokened(between)
-            elif self.raw_code.depth:
-                between = TOKEN_RE.sub(lambda match: self.reader.groups[int(match.group(1))].raw, between)
-            pieces.append(between)
+            pieces.append(self._untokened(between) if self.raw_links.depth else between)
             if placeholder:
                 pieces.append(placeholder.group(0))
                 self.raw_links.follow(placeholder.group(0))
-                self.raw_code.follow(placeholder.group(0))
                 last = placeholder.end()
         return "".join(pieces)
 
@@ -477,7 +493,9 @@ class CitationExtension(Extension):
 
     def extendMarkdown(self, md):
         md.ESCAPED_CHARS.append("@")  # "\@handle" is text, not a citation
-        md.inlinePatterns.register(_Processor(BRACKETED, self.reader.bracketed), "citation_bracketed", 78)
-        md.inlinePatterns.register(_Processor(PARENTHESIS, self.reader.parenthesis), "citation_parenthesis", 77)
-        md.inlinePatterns.register(_Processor(NARRATIVE_KEY, self.reader.narrative_key), "citation_narrative_key", 76)
+        md.inlinePatterns.register(_Processor(BRACKETED, self.reader.bracketed, md), "citation_bracketed", 78)
+        md.inlinePatterns.register(_Processor(PARENTHESIS, self.reader.parenthesis, md), "citation_parenthesis", 77)
+        md.inlinePatterns.register(
+            _Processor(NARRATIVE_KEY, self.reader.narrative_key, md), "citation_narrative_key", 76
+        )
         md.treeprocessors.register(_CitationsInLinks(md, self.reader), "citations_in_links", 19)

@@ -13,6 +13,12 @@ RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")
 RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # one tag alone: a whole stashed block closes itself
 
 
+def is_raw_tag(html, names):
+    """Whether a stashed piece of raw HTML is one tag alone (opening or closing) of one of `names`."""
+    tag = RAW_TAG.fullmatch(html.strip())
+    return bool(tag) and tag.group(2).lower() in names
+
+
 class RawTags:
     def __init__(self, names, stash):
         self.names = names  # tag names, lower case

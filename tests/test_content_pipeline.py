@@ -8,6 +8,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from django.utils.html import escape
 
 from content import pipeline
 from references.citations import Library
@@ -202,9 +203,22 @@ def test_code_escapes_and_ordinary_parentheses_are_not_citations(library, writte
     assert problems == [] and citations(html) == []
 
 
-def test_a_citation_in_the_author_s_own_html_code_stays_as_typed_in_the_code(library):
-    html, problems = render_text("See <code>(Neumann, 2017)</code>.", library[0])
-    assert (problems, html) == ([], "<p>See <code>(Neumann, 2017)</code>.</p>")
+@pytest.mark.parametrize("typed", ["(Neumann, 2017)", "[@neumann2017]", "(Neumann 2017 p. 4)", "[@neumann2017 p]"])
+def test_a_citation_in_the_author_s_own_html_code_stays_as_typed_in_the_code(library, typed):
+    """Read or not, it is code: never linked, never reported (a broken one would have refused the save)."""
+    html, problems = render_text(f"See <code>{typed}</code>.", library[0])
+    assert (problems, html) == ([], f"<p>See <code>{escape(typed)}</code>.</p>")
+
+
+def test_raw_code_is_followed_field_by_field(library):
+    """A field with more raw tags before it than this one has, none of them code, reads this one's code right."""
+    sources = [
+        pipeline.Source("<b>a</b> <i>b</i> <b>c</b> (Neumann, 2017)", "field 1"),
+        pipeline.Source("<code>(Neumann 2017 p. 4)</code> and (Neumann, 2017)", "field 2"),
+    ]
+    document = pipeline.render(sources, library[0])
+    assert document.problems == []
+    assert [citations(html) for html in document.html] == [[("Neumann, 2017", "neumann2017")]] * 2
 
 
 @pytest.mark.parametrize(
