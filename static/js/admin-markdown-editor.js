@@ -2,7 +2,10 @@
 // - the citation picker: "Cite a reference" or typing "[@" opens a search of the reference
 //   library (author, title, year or key); choosing a work inserts [@key] at the cursor. Arrow
 //   keys, Enter and Escape work; "Add a new reference" opens the reference form in Django's
-//   related-object pop-up and cites the work once it is saved.
+//   related-object pop-up and cites the work once it is saved. Opened by typing "[@", it never
+//   swallows what is typed: closed without a choice, or at a "," ";" or "]" (someone writing the
+//   citation by hand, "[@neumann2017, p. 45]"), the search text goes into the editor after "[@"
+//   and typing goes on there.
 // - the preview follows the cursor: it scrolls to the heading of the part being written.
 // Everything is bound on the document, so rows added with "Add another" work too. Results are
 // shown with textContent only: a title is never read as HTML.
@@ -75,6 +78,13 @@
         if (active >= 0) {
           choose(results[active]);
         }
+      } else if (event.key === "Escape") {
+        event.preventDefault(); // closes at once (a search box's own Escape only empties it)
+        close();
+      } else if (target && target.typed && (event.key === "," || event.key === ";" || event.key === "]")) {
+        event.preventDefault();
+        input.value += event.key; // written by hand: back to the editor with it
+        close();
       }
     });
     dialog.querySelector("ul").addEventListener("click", function (event) {
@@ -87,8 +97,15 @@
       close();
     });
     dialog.addEventListener("close", function () {
-      if (target) {
-        target.editor.focus();
+      if (!target) {
+        return;
+      }
+      target.editor.focus();
+      var typed = input.value;
+      if (target.typed && !target.chosen && typed) {
+        // What was typed into the search after "[@" belongs to the text.
+        target.editor.setRangeText(typed, target.end, target.end, "end");
+        target.editor.dispatchEvent(new Event("input", { bubbles: true }));
       }
     });
     add.addEventListener("click", function (event) {
@@ -107,9 +124,9 @@
     return editor.closest(".markdown-editor").dataset;
   }
 
-  function open(editor, start, end) {
+  function open(editor, start, end, typed) {
     picker = picker || buildPicker();
-    target = { editor: editor, start: start, end: end };
+    target = { editor: editor, start: start, end: end, typed: Boolean(typed), chosen: false };
     var input = picker.querySelector("input");
     input.value = "";
     show([], "Type a name, a word of the title, a year or a key.");
@@ -198,6 +215,7 @@
   function choose(work) {
     var editor = target.editor;
     var citation = "[@" + work.key + "]";
+    target.chosen = true;
     editor.focus();
     editor.setRangeText(citation, target.start, target.end, "end");
     // markdownx refreshes the preview on "input"; the unsaved-changes warning listens too.
@@ -237,7 +255,7 @@
     }
     var caret = editor.selectionStart;
     if (editor.value.slice(caret - 2, caret) === "[@") {
-      open(editor, caret - 2, caret); // the "[@" typed becomes the whole citation
+      open(editor, caret - 2, caret, true); // the "[@" typed becomes the whole citation
     }
   });
 

@@ -65,6 +65,20 @@ def test_citation_picker_by_mouse_and_by_keyboard_and_preview_beside_the_text(ed
     expect(picker).to_be_hidden()
     expect(intro).to_have_value("Walking is a system [@neumann2017] and tendons adapt [@kjaer2009] slowly. [@")
 
+    # Nothing typed is lost: a citation written by hand goes on in the text at its "," (or ";" or "]"),
+    # and a search closed without a choice leaves its words after the "[@".
+    intro.fill("Tendons adapt ")
+    intro.press("End")
+    intro.press_sequentially("[@kjaer2009, p. 45] over months.")
+    expect(picker).to_be_hidden()
+    expect(intro).to_have_value("Tendons adapt [@kjaer2009, p. 45] over months.")
+    intro.press_sequentially(" See [@kja")
+    expect(picker).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(picker).to_be_hidden()
+    expect(intro).to_be_focused()
+    expect(intro).to_have_value("Tendons adapt [@kjaer2009, p. 45] over months. See [@kja")
+
     # Wide screen: the labelled preview stands beside the text; on a phone, below it.
     pane = page.locator(".markdown-editor:has(#id_intro) .markdown-preview-pane")
     expect(page.get_by_role("region", name="Preview, as patients will read it").first).to_be_visible()
