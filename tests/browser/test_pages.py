@@ -123,6 +123,24 @@ def test_a_citation_card_opens_on_focus_and_closes_with_escape(demo_site, page):
     assert card.is_visible()  # back on the citation: the card opens again
 
 
+def test_every_card_opens_under_its_line_inside_the_page_on_a_desktop(demo_site, new_page):
+    """A citation near the end of a line opened its card past the page's right edge (and a sideways scroll)."""
+    page = new_page(viewport={"width": 1280, "height": 800})
+    page.goto(GAIT_URL)
+    for kind in ("cite", "term"):
+        words = page.locator(f".{kind} > a, .{kind} > dfn > a")
+        for number in range(words.count()):
+            word = words.nth(number)
+            word.scroll_into_view_if_needed()
+            word.hover()
+            card = page.locator(f".{kind}-card").nth(number)
+            word_box, card_box = word.bounding_box(), card.bounding_box()
+            where = f"{kind} {number + 1}: {word.inner_text()}"
+            assert card_box["x"] >= 0 and card_box["x"] + card_box["width"] <= 1280, where
+            assert 0 <= card_box["y"] - (word_box["y"] + word_box["height"]) < 12, where  # just under its line
+    assert page.evaluate("document.documentElement.scrollWidth") == 1280
+
+
 def test_a_glossary_word_is_reached_by_keyboard_and_its_explanation_read_as_its_description(demo_site, page):
     """The gait article's first glossary word: Tab reaches it, its explanation opens beside it and is its
     accessible description (what a screen reader announces); Escape closes it; following it without
