@@ -243,6 +243,10 @@ def refusal_reason(text):
     return None
 
 
+# What to do about a work the library does not have, said in the admin's words (the editor's toolbar).
+ADD_THE_WORK = "add the work with “Cite a reference” and then “Add a new reference…”"
+
+
 class _Resolver:
     """Finds the work each citation means, or says why it cannot."""
 
@@ -281,8 +285,8 @@ class _Resolver:
             if cite.key in self.library.by_key:
                 return self.library.by_key[cite.key], ""
             close = self._suggested(("@", cite.key), lambda: self.library.suggest_key(cite.key))
-            return None, f"Unknown reference key “@{cite.key}” in {where}" + (
-                f": did you mean @{close}?" if close else ""
+            return None, f"Unknown reference key “@{cite.key}” in {where}: " + (
+                f"did you mean @{close}?" if close else f"no work in the library has it; {ADD_THE_WORK}"
             )
         found = self.library.find(cite.names, cite.year)
         if len(found) == 1 and cite.letter:
@@ -293,7 +297,11 @@ class _Resolver:
         if not found:
             typed = (normalise_names(cite.names), cite.year)
             close = self._suggested(typed, lambda: self.library.suggest(cite.names, cite.year))
-            return None, f"The citation {named} matches no reference" + (f": did you mean {close}?" if close else "")
+            return None, f"The citation {named} matches no reference: " + (
+                f"did you mean {close}?"
+                if close
+                else f"{ADD_THE_WORK}, or put a backslash before it if it is no citation"
+            )
         letters = typed_letters[(normalise_names(cite.names), cite.year)]
         # Every one of them cited, lettered in list order; letters tell apart works of the same people only
         # (different people of one surname are told apart by initials, and the list orders them by those).

@@ -91,7 +91,8 @@ def test_unknown_and_ambiguous_literal_citations_are_never_linked(client, librar
     article = make_article(sections=[("S", "Unknown (Nobody, 1999). Ambiguous (Lee, 2020).")], render=False)
     problems = article.render_content()
     assert problems == [
-        "The citation “(Nobody, 1999)” in the section “S” matches no reference",
+        "The citation “(Nobody, 1999)” in the section “S” matches no reference: add the work with “Cite a "
+        "reference” and then “Add a new reference…”, or put a backslash before it if it is no citation",
         "The citation “(Lee, 2020)” in the section “S” matches 2 references: cite the one you mean by its key, "
         "[@lee2020a] (“One”) or [@lee2020b] (“Two”)",
     ]

@@ -117,7 +117,11 @@ def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, 
             "Neuman (2017) says",
             "The citation “Neuman (2017)” in the text matches no reference: did you mean Neumann, 2017?",
         ),
-        ("(Nobody, 1999)", "The citation “(Nobody, 1999)” in the text matches no reference"),
+        (
+            "(Nobody, 1999)",
+            "The citation “(Nobody, 1999)” in the text matches no reference: add the work with “Cite a reference” "
+            "and then “Add a new reference…”, or put a backslash before it if it is no citation",
+        ),
         ("[@neuman2017]", "Unknown reference key “@neuman2017” in the text: did you mean @neumann2017?"),
         (
             "(Riel, 2019)",
@@ -136,7 +140,8 @@ def test_every_harvard_form_links_to_the_work_it_means(library, written, reads, 
         ),
         (
             "Brown and Neumann (2017) found",  # Neumann's own 2017 work is not Brown and Neumann's
-            "The citation “Brown and Neumann (2017)” in the text matches no reference",
+            "The citation “Brown and Neumann (2017)” in the text matches no reference: add the work with “Cite a "
+            "reference” and then “Add a new reference…”, or put a backslash before it if it is no citation",
         ),
         (
             "(Neumann, 2017a)",

@@ -159,8 +159,10 @@ def test_preview_says_which_citations_saving_would_refuse(staff_client):
     html = staff_client.post(PREVIEW, {"content": "Text (Nobody, 1999) and [@missing]."}).content.decode()
     problems = BeautifulSoup(html, "html.parser").select(".preview-problems li")
     assert [li.get_text() for li in problems] == [
-        "The citation “(Nobody, 1999)” in this text matches no reference.",
-        "Unknown reference key “@missing” in this text.",
+        "The citation “(Nobody, 1999)” in this text matches no reference: add the work with “Cite a reference” and "
+        "then “Add a new reference…”, or put a backslash before it if it is no citation.",
+        "Unknown reference key “@missing” in this text: no work in the library has it; add the work with “Cite a "
+        "reference” and then “Add a new reference…”.",
     ]
 
 
