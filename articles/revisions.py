@@ -71,7 +71,7 @@ def changes_between(before, after):
 
 
 # Words, runs of spaces and single punctuation marks: a changed comma is marked, not its sentence.
-TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+TOKEN = re.compile(r"\s+|\d{1,2}:\d\d|\w+|[^\w\s]")  # a time of day is one word: "05:57" became "06:01"
 CONTEXT = 80  # characters of unchanged text kept on each side of a change
 
 

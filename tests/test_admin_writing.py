@@ -180,6 +180,11 @@ def test_word_changes_mark_words_and_shorten_long_unchanged_text():
     assert segments[0] == ("gap", "…")
     assert segments[-3:] == [("removed", "good"), ("added", "bad"), ("same", ".")]
     assert word_changes("Alex Morgan", "Sam Lee") == [("removed", "Alex Morgan"), ("added", "Sam Lee")]
+    assert word_changes("1 December 2026, 05:57", "1 December 2026, 06:01") == [
+        ("same", "1 December 2026, "),
+        ("removed", "05:57"),
+        ("added", "06:01"),
+    ]  # a time is one word, not "05" "57" against "06" "01"
 
 
 # Roles without dead ends
