@@ -159,7 +159,9 @@ class Article(RemembersStored, models.Model):
     )
     subtitle = models.CharField(max_length=300, blank=True)
     summary = models.TextField(
-        max_length=400, help_text="One or two plain sentences for the article list and search engines."
+        max_length=400,
+        blank=True,  # a draft may wait for it (Article.clean asks for it before publication)
+        help_text="One or two plain sentences for the article list and search engines; needed before publishing.",
     )
     intro = MarkdownxField(
         blank=True,
@@ -274,8 +276,16 @@ class Article(RemembersStored, models.Model):
     def clean(self):
         typed = self.title
         self.title, self.subtitle, self.summary = map(typed_text, (self.title, self.subtitle, self.summary))
+        errors = {}
         if typed and not self.title:  # only characters no one means (an empty one the field refuses itself)
-            raise ValidationError({"title": "This field is required."})
+            errors["title"] = "This field is required."
+        if not self.summary and self.status != self.Status.DRAFT:
+            errors["summary"] = (
+                "Write a summary before the article is published or scheduled: one or two plain sentences for "
+                "the article list and search engines. A draft can be saved without one."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def from_db(cls, db, field_names, values):

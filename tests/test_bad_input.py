@@ -679,6 +679,7 @@ GARBAGE_ARTICLES = {
     "author missing": ({"authorships-0-practitioner": "999999"}, "Select a valid choice"),
     "author as words": ({"authorships-0-practitioner": "abc"}, "Select a valid choice"),
     "no author when published": ({"authorships-0-practitioner": ""}, "Add at least one author"),
+    "no summary when published": ({"summary": ""}, "Write a summary before the article is published or scheduled"),
     "key point too long": ({"key_points-0-text": "k" * 301}, "at most 300 characters"),
     "heading too long": ({"sections-0-heading": "h" * 201}, "at most 200 characters"),
     "heading missing": ({"sections-0-heading": ""}, "This field is required"),
@@ -707,6 +708,21 @@ def test_article_add_form_with_garbage_shows_an_error_and_saves_nothing(staff, n
     errors = errors_in(response)
     assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
+
+
+def test_a_draft_is_saved_without_a_summary_and_asks_for_one_when_published(staff):
+    """What a practitioner has written is kept as a draft before they have a summary."""
+    author = make_practitioner()
+    response = staff.post(ARTICLE_ADD, article_form(author, summary="", status="draft"))
+    assert response.status_code == 302, errors_in(response)
+    draft = Article.objects.get(slug="knees-on-stairs")
+    assert (draft.status, draft.summary) == ("draft", "")
+    change = f"/admin/articles/article/{draft.pk}/change/"
+    published = staff.post(change, {**change_form(draft), "status": "published", "summary": ""})
+    assert published.status_code == 200
+    assert "Write a summary before the article is published or scheduled" in errors_in(published)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def test_a_duplicate_slug_is_a_field_error_and_saves_nothing(staff):
