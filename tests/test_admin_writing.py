@@ -173,6 +173,15 @@ def test_a_refused_save_shows_what_the_other_person_changed_and_keeps_what_you_t
     assert article.title == "Heel pain"
 
 
+def test_the_admin_writes_times_as_the_site_does_on_a_24_hour_clock():
+    from django.utils import formats
+
+    moment = datetime.datetime(2026, 12, 1, 17, 57)
+    assert formats.date_format(moment, "DATETIME_FORMAT") == "1 Dec 2026, 17:57"  # Django's en-GB: "5:57 p.m."
+    assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "01/12/2026 17:57"
+    assert formats.time_format(moment.time()) == "17:57"
+
+
 def test_word_changes_mark_words_and_shorten_long_unchanged_text():
     before = "Walking helps. " * 20 + "Rest is good."
     after = "Walking helps. " * 20 + "Rest is bad."
