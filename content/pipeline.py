@@ -219,6 +219,10 @@ class _State:
             html = html[3:-4]
         return html
 
+    def unclosed_chart(self, line):
+        message = f"In {self.where}, the timeline block begun on line {line} has no closing ``` line: end it with one"
+        self.problems.append(Problem(self.reader.field, message))
+
     def add_chart(self, body, first_line):
         """A timeline block's figure, kept for after sanitizing; its token stands in the text meanwhile."""
         try:

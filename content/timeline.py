@@ -156,6 +156,8 @@ class TimelinePreprocessor(Preprocessor):
                 after[bisect.bisect_right(after, index)] if bisect.bisect_right(after, index) < len(after) else None
             )
             if closing is None:
+                if opening and opening["info"].strip().lower() == "timeline":
+                    self.state.unclosed_chart(line=index + 1)
                 # Not a fence, for fenced_code either; its first character written as an entity (which
                 # reads the same) so that fenced_code's search, which looks for the close to the end of
                 # the text from every such line, does not start here: thousands of them took seconds.

@@ -287,6 +287,11 @@ def test_a_timeline_shown_inside_a_code_fence_stays_code(library):
     assert chart.startswith('<figure class="timeline">')
 
 
+def test_a_timeline_block_never_closed_is_reported_not_shown_as_text(library):
+    html, problems = render_text("Intro.\n\n```timeline\nMuscle | 4–6 weeks", library[0])
+    assert problems == ["In the text, the timeline block begun on line 3 has no closing ``` line: end it with one"]
+
+
 def test_every_bad_timeline_line_is_reported_at_once_with_its_line(library):
     _, problems = render_text("Intro.\n\n```timeline\nMuscle | soon\nTendon | 6–4 weeks\nBone | 8 weeks\n```")
     assert problems == [
