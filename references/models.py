@@ -12,7 +12,7 @@ one. Fields beyond the agreed list: none so far.
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -181,7 +181,11 @@ class Reference(models.Model):
         max_length=200, blank=True, help_text="The publisher; for a thesis, the university that awarded it."
     )
     url = models.URLField(
-        "URL", max_length=500, blank=True, help_text="Where it is read online; not needed when there is a DOI."
+        "URL",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],  # a link readers can follow in a browser
+        help_text="Where it is read online (http or https); not needed when there is a DOI.",
     )
     doi = models.CharField(
         "DOI",

@@ -1004,6 +1004,7 @@ GARBAGE_REFERENCES = {
     "accessed out of range": ({"accessed": "2025-13-45"}, "Enter a valid date"),
     "url not a url": ({"url": "http://"}, "Enter a valid URL"),
     "url javascript": ({"url": "javascript:alert(1)"}, "Enter a valid URL"),
+    "url ftp": ({"url": "ftp://example.org/paper.pdf"}, "Enter a valid URL"),  # no browser follows it now
     "title too long": ({"title": "t" * 501}, "at most 500 characters"),
     "contributor role unknown": ({"contributors-0-role": "ghost"}, "Select a valid choice"),
     "contributors total as words": ({"contributors-TOTAL_FORMS": "abc"}, "ManagementForm"),
