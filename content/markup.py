@@ -89,10 +89,9 @@ def word_entry(entry, letter, listed):
     )
 
 
-def label(reference, letter, names=None):
-    """'Neumann, 2017' / 'Riel, 2019a' / 'Smith, A., 2019' (`names`): how a work is named in a parenthetical
-    citation."""
-    return f"{names or reference.citation_label}, {harvard.year_label(reference.year, letter)}"
+def label(reference, letter):
+    """'Neumann, 2017' / 'Riel, 2019a': how a work is named in a parenthetical citation."""
+    return f"{reference.citation_label}, {harvard.year_label(reference.year, letter)}"
 
 
 def reference_entry(reference, letter, uses):

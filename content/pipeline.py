@@ -132,7 +132,7 @@ def render(sources, library, pins=None, further_reading=(), glossary=None):
     cited_pks = {ref.pk for ref in cited}
     further = sorted((ref for ref in further_reading if ref.pk not in cited_pks), key=lambda ref: ref.sort_key)
     letters = year_letters(cited + further)
-    writer = _Writer(state.reader.groups, letters, names_in_text(cited + further))
+    writer = _Writer(state.reader.groups, letters)
     html = [CHART_RE.sub(lambda m: state.charts[int(m[1])], TOKEN_RE.sub(writer.group, part)) for part in html]
 
     def term(match):
@@ -157,33 +157,15 @@ def render(sources, library, pins=None, further_reading=(), glossary=None):
 
 
 def year_letters(works):
-    """Works of the same people in the same year, in one list ('Riel, 2019'), get a, b, ... in reference-list
-    order. Other people of the same surname are told apart by their initials instead (`names_in_text`)."""
+    """Works named alike in one list ('Riel, 2019') get a, b, ... in reference-list order."""
     alike = {}
     for ref in sorted(works, key=lambda ref: ref.sort_key):
-        alike.setdefault((harvard.identity(ref), ref.year), []).append(ref)
+        alike.setdefault((normalise_names(ref.citation_label), ref.year), []).append(ref)
     letters = {ref.pk: "" for ref in works}
     for group in alike.values():
         if len(group) > 1:
             letters.update({ref.pk: LETTERS[n % 26] for n, ref in enumerate(group)})
     return letters
-
-
-def names_in_text(works):
-    """pk -> 'Smith, A.' for the works that different people of one surname published in one year (Cite Them
-    Right: '(Smith, A., 2019; Smith, C., 2019)'); the others are named by `citation_label` alone."""
-    alike = {}  # (names in the text, year) -> {who: [works]}
-    for ref in works:
-        by_whom = alike.setdefault((normalise_names(ref.citation_label), ref.year), {})
-        by_whom.setdefault(harvard.identity(ref), []).append(ref)
-    return {
-        ref.pk: harvard.in_text_names_with_initials(ref.authors or ref.editors)
-        for by_whom in alike.values()
-        if len(by_whom) > 1
-        for refs in by_whom.values()
-        for ref in refs
-        if ref.authors or ref.editors
-    }
 
 
 def missing_alt_message(source, where):
@@ -307,11 +289,8 @@ class _Resolver:
                 else f"{ADD_THE_WORK}, or put a backslash before it if it is no citation"
             )
         letters = typed_letters[(normalise_names(cite.names), cite.year)]
-        # Every one of them cited, lettered in list order; letters tell apart works of the same people only
-        # (different people of one surname are told apart by initials, and the list orders them by those).
-        same_people = len({harvard.identity(ref) for ref in found}) == 1
-        if cite.letter and letters == set(LETTERS[: len(found)]) and same_people:
-            return found[LETTERS.index(cite.letter)], ""
+        if cite.letter and letters == set(LETTERS[: len(found)]):
+            return found[LETTERS.index(cite.letter)], ""  # every one of them cited, lettered in list order
         keys = " or ".join(f"[@{ref.key}] (“{ref.plain_title}”)" for ref in found)
         return None, f"The citation {named} matches {len(found)} references: cite the one you mean by its key, {keys}"
 
@@ -324,10 +303,9 @@ class _Resolver:
 class _Writer:
     """Puts each citation's markup in place of its token, numbering every work's citations in reading order."""
 
-    def __init__(self, groups, letters, names):
+    def __init__(self, groups, letters):
         self.groups = groups
         self.letters = letters
-        self.names = names  # pk -> names with initials, where a surname and year are not enough
         self.uses = Counter()
 
     def group(self, match):
@@ -337,9 +315,7 @@ class _Writer:
         if group.narrative_names:
             first = group.cites[0].reference
             by_key = group.narrative_names.startswith("@")
-            names = (
-                self.names.get(first.pk, first.citation_label) + group.possessive if by_key else group.narrative_names
-            )
+            names = first.citation_label + group.possessive if by_key else group.narrative_names
             return f"{escape(names)} ({', '.join(self._cite(cite, named=False) for cite in group.cites)})"
         parts = []
         for part in group.parts:  # only citations: what stands beside them stays Markdown text
@@ -352,7 +328,7 @@ class _Writer:
         if ref is None:
             return escape(cite.typed)
         letter = self.letters.get(ref.pk, "")
-        text = markup.label(ref, letter, self.names.get(ref.pk)) if named else harvard.year_label(ref.year, letter)
+        text = markup.label(ref, letter) if named else harvard.year_label(ref.year, letter)
         if cite.locator:
             text += f", {harvard.locator_text(cite.locator)}"
         self.uses[ref.pk] += 1

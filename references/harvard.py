@@ -126,13 +126,6 @@ def in_text_names(contributors):
     return in_text_families([c.family for c in contributors])
 
 
-def in_text_names_with_initials(contributors):
-    """'Smith, A.': what tells apart two people of one surname cited for one year (Cite Them Right)."""
-    return in_text_families(
-        [f"{c.family}, {initials(c.initials)}" if getattr(c, "initials", "") else c.family for c in contributors]
-    )
-
-
 def in_text_families(families):
     if len(families) >= 4:
         return f"{families[0]} et al."
@@ -551,11 +544,6 @@ def sort_name(family):
     while len(words) > 1 and words[0] in PARTICLES:
         words = words[1:]
     return normalise.fold(" ".join(words))
-
-
-def identity(reference):
-    """Who a work is by, as the reference list tells people apart: surnames with initials (or its anonymous label)."""
-    return sort_key(reference)[0]
 
 
 def sort_key(reference):

@@ -6,7 +6,7 @@ from django.db.models import ProtectedError
 
 from articles.models import Article, Citation
 from references.models import Reference
-from tests.factories import make_article, make_contributor, make_reference
+from tests.factories import make_article, make_reference
 from tests.test_admin import ADD_URL, add_form_data
 
 pytestmark = pytest.mark.django_db
@@ -253,36 +253,6 @@ def test_a_library_change_never_silently_unlinks_a_literal_citation(client, djan
         "[@smith2019other] (“Another”) or [@smith2019] (“The one cited, renamed”); it still links to “smith2019”, "
         "as before"
     ]
-
-
-def test_year_letters_typed_for_what_turn_out_to_be_two_people_keep_their_links(
-    client, django_capture_on_commit_callbacks
-):
-    """Letters tell apart one author's works; once the works are known to be two people's, the list orders
-    them by initials, and a typed "2019a" would quietly point at the other work: it keeps its link, and says so."""
-    with django_capture_on_commit_callbacks(execute=True):
-        alpha = make_reference(key="smith-alpha", authors=(), year=2019, title="Alpha")
-        zeta = make_reference(key="smith-zeta", authors=(), year=2019, title="Zeta")
-        for work in (alpha, zeta):
-            make_contributor(work, "Smith", initials="B.")
-    article = make_article(sections=[("S", "First (Smith, 2019a), then (Smith, 2019b).")])
-    assert [a["href"] for a in page_of(client, article).select(".article-section a.citation")] == [
-        "#ref-smith-alpha",
-        "#ref-smith-zeta",
-    ]
-    with django_capture_on_commit_callbacks(execute=True):  # Zeta was by A. Smith: it now sorts first
-        contributor = zeta.contributors.get()
-        contributor.initials = "A."
-        contributor.save()
-        zeta.save()
-    soup = page_of(client, article)
-    assert [a["href"] for a in soup.select(".article-section a.citation")] == ["#ref-smith-alpha", "#ref-smith-zeta"]
-    problems = article.render_content()
-    assert [problem.split(": cite")[0] for problem in problems] == [
-        "The citation “(Smith, 2019a)” in the section “S” matches 2 references",
-        "The citation “(Smith, 2019b)” in the section “S” matches 2 references",
-    ]
-    assert all(problem.endswith("as before") for problem in problems)
 
 
 def test_renaming_a_key_keeps_key_citations_linked(client, library, django_capture_on_commit_callbacks):

@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from content import pipeline
 from references.citations import Library
-from tests.factories import make_article, make_contributor, make_reference
+from tests.factories import make_article, make_reference
 from tests.helpers import render_text
 
 pytestmark = pytest.mark.django_db
@@ -317,20 +317,6 @@ def test_year_letters_are_given_within_the_articles_own_list(library):
     assert text_of(both.html[0]) == "(Riel, 2019b) then (Riel, 2019a)"
     further = pipeline.render([pipeline.Source("[@riel-b]", "s")], library[0], further_reading=[refs["riel-a"]])
     assert text_of(further.html[0]) == "(Riel, 2019b)"  # the list it is in holds Riel 2019a too
-
-
-def test_people_of_one_surname_cited_for_one_year_are_told_apart_by_initials_not_letters(db):
-    """Cite Them Right: '(Smith, A., 2019; Smith, C., 2019)'; letters say one author wrote both."""
-    works = {
-        key: make_reference(key=key, authors=(), year=2019, title=title)
-        for key, title in (("smith-c", "Aaa"), ("smith-a", "Zzz"), ("smith-a2", "Mmm"))
-    }
-    for key, initials in (("smith-c", "C."), ("smith-a", "A."), ("smith-a2", "A.")):
-        make_contributor(works[key], "Smith", initials=initials)
-    document = pipeline.render([pipeline.Source("[@smith-c; @smith-a] and [@smith-a2]", "s")], Library.load())
-    assert text_of(document.html[0]) == "(Smith, C., 2019; Smith, A., 2019b) and (Smith, A., 2019a)"
-    entries = [text_of(entry) for entry in document.reference_list_html().split("\n")]
-    assert [entry.split(" ‘")[0] for entry in entries] == ["Smith, A. (2019a)", "Smith, A. (2019b)", "Smith, C. (2019)"]
 
 
 def test_importing_an_unrelated_work_never_changes_a_published_page(client, django_capture_on_commit_callbacks):

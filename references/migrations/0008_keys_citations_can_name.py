@@ -19,7 +19,8 @@ def rename_keys(apps, schema_editor):
         key, number = stem, 1
         while key in taken:
             number += 1
-            key = f"{stem}_{number}"
+            suffix = f"_{number}"
+            key = f"{stem[: 100 - len(suffix)]}{suffix}"  # the field's max_length
         taken.add(key)
         Reference.objects.filter(pk=reference.pk).update(key=key)
 
