@@ -13,10 +13,14 @@ RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")
 RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # one tag alone: a whole stashed block closes itself
 
 
-def is_raw_tag(html, names):
-    """Whether a stashed piece of raw HTML is one tag alone (opening or closing) of one of `names`."""
+def _tag_of(html, names):
+    """The match of a stashed piece of raw HTML that is one tag alone (opening or closing) of `names`, or None."""
     tag = RAW_TAG.fullmatch(html.strip())
-    return bool(tag) and tag.group(2).lower() in names
+    return tag if tag and tag.group(2).lower() in names else None
+
+
+def is_raw_tag(html, names):
+    return _tag_of(html, names) is not None
 
 
 class RawTags:
@@ -30,6 +34,6 @@ class RawTags:
         stashed = RAW_HTML.fullmatch(placeholder)
         if not stashed or int(stashed.group(1)) >= len(self.stash):
             return
-        tag = RAW_TAG.fullmatch(str(self.stash[int(stashed.group(1))]).strip())
-        if tag and tag.group(2).lower() in self.names:
+        tag = _tag_of(str(self.stash[int(stashed.group(1))]), self.names)
+        if tag:
             self.depth = max(0, self.depth + (-1 if tag.group(1) else 1))
