@@ -5,6 +5,8 @@ through `ModelAdmin.get_search_results`), plus the year, so the picker and the r
 never disagree about what "Neumann" finds.
 """
 
+import re
+
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import reverse
@@ -13,12 +15,16 @@ from django.views.decorators.http import require_GET
 from .models import Reference
 
 MAX_RESULTS = 20
+# A search may be typed the way a citation is written, "Neumann, 2017" or "(Kjaer et al., 2009)":
+# its punctuation separates words, and "et al." and "and" join names rather than name anything.
+SEPARATORS = re.compile(r"[\s,;()\[\]&@]+")
+JOINING_WORDS = {"et", "al", "al.", "and"}
 
 
 def search_library(request, query):
     """The references the admin's search finds for `query` (a year matches as a year), best known first."""
     references = Reference.objects.with_contributors()
-    words = query.split()
+    words = [word for word in SEPARATORS.split(query) if word and word.lower() not in JOINING_WORDS]
     years = [word for word in words if word.isdigit() and len(word) == 4]
     for year in years:
         references = references.filter(year=int(year))

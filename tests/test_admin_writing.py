@@ -52,6 +52,11 @@ def library(db):
         ("loading", ["kjaer2009"]),
         ("kjaer2009", ["kjaer2009"]),
         ("nothing-like-it", []),
+        # typed the way a citation is written
+        ("Neumann, 2017", ["neumann2017"]),
+        ("(Kjaer and Langberg, 2009)", ["kjaer2009"]),
+        ("Kjaer et al., 2009", ["kjaer2009"]),
+        ("Kjaer et al., 2017", []),
     ],
 )
 def test_the_picker_searches_the_library_by_author_year_title_or_key(author, library, query, keys):

@@ -2,10 +2,11 @@
 // - the citation picker: "Cite a reference" or typing "[@" opens a search of the reference
 //   library (author, title, year or key); choosing a work inserts [@key] at the cursor. Arrow
 //   keys, Enter and Escape work; "Add a new reference" opens the reference form in Django's
-//   related-object pop-up and cites the work once it is saved. Opened by typing "[@", it never
-//   swallows what is typed: closed without a choice, or at a "," ";" or "]" (someone writing the
-//   citation by hand, "[@neumann2017, p. 45]"), the search text goes into the editor after "[@"
-//   and typing goes on there.
+//   related-object pop-up and cites the work once it is saved (if the picker was closed meanwhile,
+//   it opens again at the cursor offering the new work). Opened by typing "[@", it never swallows
+//   what is typed: closed without a choice, or at a ";" or "]" (someone writing the citation by
+//   hand, "[@neumann2017, p. 45]"), the search text goes into the editor after "[@" and typing
+//   goes on there. A "," stays in the search: "Neumann, 2017" is a search too.
 // - the preview follows the cursor: it scrolls to the heading of the part being written.
 // Everything is bound on the document, so rows added with "Add another" work too. Results are
 // shown with textContent only: a title is never read as HTML.
@@ -14,7 +15,8 @@
 
   var POPUP_NAME = "cite_reference";
   var picker = null; // built on first use
-  var target = null; // {editor, start, end}: where the citation goes
+  var target = null; // {editor, start, end}: where the citation goes, while the picker is open
+  var popupEditor = null; // the editor an "Add a new reference…" pop-up was opened from
   var results = [];
   var active = -1;
   var pending = null;
@@ -81,7 +83,7 @@
       } else if (event.key === "Escape") {
         event.preventDefault(); // closes at once (a search box's own Escape only empties it)
         close();
-      } else if (target && target.typed && (event.key === "," || event.key === ";" || event.key === "]")) {
+      } else if (target && target.typed && (event.key === ";" || event.key === "]")) {
         event.preventDefault();
         input.value += event.key; // written by hand: back to the editor with it
         close();
@@ -107,10 +109,12 @@
         target.editor.setRangeText(typed, target.end, target.end, "end");
         target.editor.dispatchEvent(new Event("input", { bubbles: true }));
       }
+      target = null; // its place in the text may change from now on
     });
     add.addEventListener("click", function (event) {
       event.preventDefault();
-      var url = new URL(dataOf(target.editor).citeAddUrl, window.location.href);
+      popupEditor = target.editor;
+      var url = new URL(dataOf(popupEditor).citeAddUrl, window.location.href);
       url.searchParams.set("_popup", "1");
       var popup = window.open(url.href, POPUP_NAME + "__1", "height=700,width=900,resizable=yes,scrollbars=yes");
       if (popup) {
@@ -143,6 +147,9 @@
   }
 
   function search() {
+    if (!target) {
+      return; // closed before the pause after typing ended
+    }
     var query = picker.querySelector("input").value.trim();
     if (!query) {
       show([], "Type a name, a word of the title, a year or a key.");
@@ -227,13 +234,23 @@
   function takeOverPopupResponse() {
     var djangoDismiss = window.dismissAddRelatedObjectPopup;
     window.dismissAddRelatedObjectPopup = function (win, newId) {
-      if (win.name.indexOf(POPUP_NAME) !== 0 || !target) {
+      if (win.name.indexOf(POPUP_NAME) !== 0 || !popupEditor) {
         return djangoDismiss.apply(this, arguments);
       }
       win.close();
+      var waiting = Boolean(target); // the picker is still open where the citation goes
+      if (!waiting) {
+        // Closed while the work was written: offer it where the cursor is now, never insert unasked.
+        open(popupEditor, popupEditor.selectionStart, popupEditor.selectionEnd);
+      }
       fetchResults("id=" + encodeURIComponent(newId)).then(function (found) {
-        if (found && found.length) {
+        if (!found || !found.length) {
+          return;
+        }
+        if (waiting) {
           choose(found[0]);
+        } else {
+          show(found, "Added to the library. Enter cites it at the cursor; Escape leaves the text as it is.");
         }
       });
     };

@@ -65,7 +65,7 @@ def test_citation_picker_by_mouse_and_by_keyboard_and_preview_beside_the_text(ed
     expect(picker).to_be_hidden()
     expect(intro).to_have_value("Walking is a system [@neumann2017] and tendons adapt [@kjaer2009] slowly. [@")
 
-    # Nothing typed is lost: a citation written by hand goes on in the text at its "," (or ";" or "]"),
+    # Nothing typed is lost: a citation written by hand goes on in the text at its "]" (or ";"),
     # and a search closed without a choice leaves its words after the "[@".
     intro.fill("Tendons adapt ")
     intro.press("End")
@@ -78,6 +78,13 @@ def test_citation_picker_by_mouse_and_by_keyboard_and_preview_beside_the_text(ed
     expect(picker).to_be_hidden()
     expect(intro).to_be_focused()
     expect(intro).to_have_value("Tendons adapt [@kjaer2009, p. 45] over months. See [@kja")
+
+    # A search may be typed as a citation is written, comma and all.
+    intro.press_sequentially(" or [@Neumann, 2017")
+    expect(picker.get_by_role("option")).to_have_count(1)
+    expect(picker.get_by_role("option")).to_contain_text("Kinesiology")
+    page.keyboard.press("Enter")
+    expect(intro).to_have_value("Tendons adapt [@kjaer2009, p. 45] over months. See [@kja or [@neumann2017]")
 
     # Wide screen: the labelled preview stands beside the text; on a phone, below it.
     pane = page.locator(".markdown-editor:has(#id_intro) .markdown-preview-pane")
@@ -221,3 +228,40 @@ def test_a_new_reference_added_in_the_pop_up_is_cited_at_the_cursor(editor_page)
         popup.locator("input[name=_save]").click()
     expect(page.locator("#id_intro")).to_have_value("Tendons adapt slowly [@magnusson2010]")
     expect(page.get_by_role("dialog", name="Cite a reference")).to_be_hidden()
+
+
+def test_a_pop_up_saved_after_the_picker_closed_offers_the_work_at_the_cursor(editor_page):
+    page = editor_page
+    page.goto("/admin/articles/article/add/")
+    intro = page.locator("#id_intro")
+    picker = page.get_by_role("dialog", name="Cite a reference")
+    intro.fill("Tendons adapt ")
+    intro.press("End")
+    intro.press_sequentially("[@magn")
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Add a new reference…").click()
+    popup = opened.value
+    # The practitioner gives up on the picker and writes on while the pop-up is still open.
+    page.bring_to_front()
+    picker.get_by_role("button", name="Cancel").click()
+    expect(picker).to_be_hidden()
+    intro.press("End")
+    intro.press_sequentially(" slowly")
+    expect(intro).to_have_value("Tendons adapt [@magn slowly")
+    popup.bring_to_front()
+    popup.locator("#id_key").fill("magnusson2010")
+    popup.locator("#id_kind").select_option("book")
+    popup.locator("#id_year").fill("2010")
+    popup.locator("#id_title").fill("Tendinopathy")
+    popup.locator("#id_contributors-0-surname").fill("Magnusson")
+    with popup.expect_event("close"):
+        popup.locator("input[name=_save]").click()
+    # Nothing is put in at the old place: the picker offers the new work where the cursor is.
+    expect(picker).to_be_visible()
+    expect(picker.get_by_role("status")).to_have_text(
+        "Added to the library. Enter cites it at the cursor; Escape leaves the text as it is."
+    )
+    expect(intro).to_have_value("Tendons adapt [@magn slowly")
+    page.keyboard.press("Enter")
+    expect(picker).to_be_hidden()
+    expect(intro).to_have_value("Tendons adapt [@magn slowly[@magnusson2010]")
