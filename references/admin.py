@@ -32,7 +32,7 @@ from .importing import (
     refuse_published_changes,
     refuse_updates,
 )
-from .models import FIELDS_BY_KIND, REQUIRED_BY_KIND, Contributor, Reference
+from .models import FIELDS_BY_KIND, REQUIRED_BY_KIND, WEB_ADDRESS, Contributor, Reference
 
 # Who may change a work that published articles show (see ReferenceAdmin.has_change_permission).
 EDITOR_PERMISSION = "articles.publish_article"
@@ -220,6 +220,7 @@ class ReferenceForm(forms.ModelForm):
             *("place", "publisher", "doi", "url", "accessed", "accessed_precision"),
         ]
         widgets = {"issued_month": forms.Select(choices=MONTHS)}
+        error_messages = {"url": {"invalid": WEB_ADDRESS.message}}
         formfield_callback = _form_field
 
     def __init__(self, *args, **kwargs):

@@ -90,6 +90,11 @@ class ReferenceQuerySet(models.QuerySet):
         return self.shown_by(_articles().published())
 
 
+# A reference's link is one readers can follow in a browser; the message names the schemes, as
+# "Enter a valid URL" does not say why ftp:// is refused. The admin's form says the same.
+WEB_ADDRESS = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+
+
 class Reference(models.Model):
     shown_on_pages = True  # pagecache: pages record the references they show
 
@@ -184,7 +189,7 @@ class Reference(models.Model):
         "URL",
         max_length=500,
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],  # a link readers can follow in a browser
+        validators=[WEB_ADDRESS],
         help_text="Where it is read online (http or https); not needed when there is a DOI.",
     )
     doi = models.CharField(

@@ -1002,9 +1002,9 @@ GARBAGE_REFERENCES = {
     "year zero": ({"year": "0"}, "Give a year from 1500 to 2099"),
     "kind unknown": ({"kind": "novel"}, "Select a valid choice"),
     "accessed out of range": ({"accessed": "2025-13-45"}, "Enter a valid date"),
-    "url not a url": ({"url": "http://"}, "Enter a valid URL"),
-    "url javascript": ({"url": "javascript:alert(1)"}, "Enter a valid URL"),
-    "url ftp": ({"url": "ftp://example.org/paper.pdf"}, "Enter a valid URL"),  # no browser follows it now
+    "url not a url": ({"url": "http://"}, "Enter a web address starting with http:// or https://."),
+    "url javascript": ({"url": "javascript:alert(1)"}, "Enter a web address starting with http:// or https://."),
+    "url ftp": ({"url": "ftp://example.org/paper.pdf"}, "Enter a web address starting with http:// or https://."),
     "title too long": ({"title": "t" * 501}, "at most 500 characters"),
     "contributor role unknown": ({"contributors-0-role": "ghost"}, "Select a valid choice"),
     "contributors total as words": ({"contributors-TOTAL_FORMS": "abc"}, "ManagementForm"),

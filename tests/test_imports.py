@@ -114,6 +114,14 @@ def test_an_entry_failing_model_validation_after_a_valid_one_saves_nothing(tmp_p
     assert Reference.objects.count() == 0
 
 
+def test_an_ftp_address_is_refused_saying_which_addresses_are_taken(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([{**VALID_ITEM, "URL": "ftp://example.org/paper.pdf"}]))
+    with pytest.raises(CommandError, match=r"field 'url': Enter a web address starting with http:// or https://\."):
+        run("import_references", str(path))
+    assert Reference.objects.count() == 0
+
+
 def write_article(tmp_path, text=ARTICLE):
     path = tmp_path / "article.md"
     path.write_text(text, encoding="utf-8")
