@@ -6,7 +6,7 @@ File format::
     title: ...
     slug: ...
     subtitle: ...
-    summary: ...
+    summary: ...             # required unless a draft
     status: published        # or draft
     published_at: 2025-06-03T09:00:00+01:00
     key_points:              # each may name the section it announces (all or none):
@@ -40,8 +40,8 @@ from topics.models import Topic
 
 from .models import CONTENT_FIELDS, Article, ArticleAuthor, KeyPoint, Section, content_fingerprint
 
-REQUIRED = ["title", "slug", "summary", "status", "published_at"]
-KNOWN = set(REQUIRED) | {"subtitle", "key_points", "topics", "authors"}
+REQUIRED = ["title", "slug", "status", "published_at"]
+KNOWN = set(REQUIRED) | {"summary", "subtitle", "key_points", "topics", "authors"}
 SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^(```|~~~)")
 
@@ -131,6 +131,8 @@ def parse(text, source="input"):
     if any(announced) and not all(announced):
         fail("key_points", "name the section each key point announces, or none: some do and some do not")
 
+    if not str(meta.get("summary") or "").strip() and meta["status"] != Article.Status.DRAFT:
+        fail("summary", "required unless the article is a draft (one or two plain sentences for lists and search)")
     topics = meta.get("topics") or []
     if not isinstance(topics, list) or not all(isinstance(t, str) and slugify(t) for t in topics):
         fail("topics", "must be a list of topic names (with letters or digits)")
@@ -154,7 +156,7 @@ def parse(text, source="input"):
         title=str(meta["title"]).strip(),
         slug=str(meta["slug"]).strip(),
         subtitle=str(meta.get("subtitle") or "").strip(),
-        summary=str(meta["summary"]).strip(),
+        summary=str(meta.get("summary") or "").strip(),
         status=meta["status"],
         published_at=published_at,
         intro=intro,

@@ -281,8 +281,8 @@ class Article(RemembersStored, models.Model):
             errors["title"] = "This field is required."
         if not self.summary and self.status != self.Status.DRAFT:
             errors["summary"] = (
-                "Write a summary before the article is published or scheduled: one or two plain sentences for "
-                "the article list and search engines. A draft can be saved without one."
+                "Write a summary: an article that is not a draft needs one or two plain sentences for the "
+                "article list and search engines. A draft can be saved without one."
             )
         if errors:
             raise ValidationError(errors)

@@ -679,7 +679,8 @@ GARBAGE_ARTICLES = {
     "author missing": ({"authorships-0-practitioner": "999999"}, "Select a valid choice"),
     "author as words": ({"authorships-0-practitioner": "abc"}, "Select a valid choice"),
     "no author when published": ({"authorships-0-practitioner": ""}, "Add at least one author"),
-    "no summary when published": ({"summary": ""}, "Write a summary before the article is published or scheduled"),
+    "no summary when published": ({"summary": ""}, "Write a summary: an article that is not a draft needs"),
+    "no summary when archived": ({"summary": "", "status": "archived"}, "Write a summary: an article that is not"),
     "key point too long": ({"key_points-0-text": "k" * 301}, "at most 300 characters"),
     "heading too long": ({"sections-0-heading": "h" * 201}, "at most 200 characters"),
     "heading missing": ({"sections-0-heading": ""}, "This field is required"),
@@ -720,7 +721,7 @@ def test_a_draft_is_saved_without_a_summary_and_asks_for_one_when_published(staf
     change = f"/admin/articles/article/{draft.pk}/change/"
     published = staff.post(change, {**change_form(draft), "status": "published", "summary": ""})
     assert published.status_code == 200
-    assert "Write a summary before the article is published or scheduled" in errors_in(published)
+    assert "Write a summary: an article that is not a draft needs" in errors_in(published)
     draft.refresh_from_db()
     assert draft.status == "draft"
 

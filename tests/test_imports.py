@@ -122,6 +122,12 @@ def test_an_ftp_address_is_refused_saying_which_addresses_are_taken(tmp_path):
     assert Reference.objects.count() == 0
 
 
+def test_a_draft_is_imported_before_it_has_a_summary(tmp_path):
+    draft = ARTICLE.replace("summary: A summary.\n", "").replace("status: published", "status: draft")
+    run("import_article", str(write_article(tmp_path, draft)))
+    assert Article.objects.values_list("status", "summary").get(slug="a-test-article") == ("draft", "")
+
+
 def write_article(tmp_path, text=ARTICLE):
     path = tmp_path / "article.md"
     path.write_text(text, encoding="utf-8")
@@ -145,7 +151,8 @@ def test_import_article_twice_changes_nothing(tmp_path, capsys):
     [
         (ARTICLE.replace("title: A test article", "title: [unclosed"), r"line \d+: invalid YAML"),
         (ARTICLE.replace("status: published", "status: live"), r"line 5, field 'status'"),
-        (ARTICLE.replace("summary: A summary.\n", ""), r"field 'summary': required"),
+        (ARTICLE.replace("summary: A summary.\n", ""), r"field 'summary': required unless the article is a draft"),
+        (ARTICLE.replace("summary: A summary.", "summary: ' '"), r"line 4, field 'summary': required unless"),
         (
             ARTICLE.replace("published_at: 2024-01-02T10:00:00+00:00", "published_at: soon"),
             r"line 6, field 'published_at'",
