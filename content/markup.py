@@ -22,6 +22,16 @@ WORD_PREFIX = "word-"  # its entry in "Words explained on this page" and on /glo
 ID_PREFIXES = ("ref-", CITE_PREFIX, TERM_PREFIX, WORD_PREFIX)
 
 
+# A table wider than a phone scrolls sideways in a box of its own rather than the page; the box takes
+# keyboard focus so it can be scrolled without a mouse (WAI's pattern for a scrolling region).
+TABLE_BOX = '<div class="table-box" role="region" aria-label="Table" tabindex="0">'
+
+
+def boxed_tables(html):
+    """Sanitized HTML with each table in its box: added after sanitizing, so no author can write one."""
+    return html.replace("<table>", f"{TABLE_BOX}<table>").replace("</table>", "</table></div>")
+
+
 def cite_id(reference, number):
     return f"{CITE_PREFIX}{reference.key}-{number}"
 

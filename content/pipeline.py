@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 
 import markdown
 from django.utils.html import escape, format_html_join
+from markdown.extensions.tables import TableExtension
 from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
@@ -111,7 +112,7 @@ def render(sources, library, pins=None, further_reading=(), glossary=None):
     md = markdown.Markdown(
         extensions=[
             "fenced_code",
-            "tables",
+            TableExtension(use_align_attribute=True),  # the allow-list keeps align, never style
             "sane_lists",
             CitationExtension(state.reader),
             terms.GlossaryExtension(term_reader),
@@ -188,7 +189,7 @@ class _State:
             )
             return ""
         try:
-            html = sanitize(md.reset().convert(source.text or ""))
+            html = markup.boxed_tables(sanitize(md.reset().convert(source.text or "")))
         except RecursionError:
             message = (
                 f"{self.where[:1].upper()}{self.where[1:]} cannot be saved: its lists or quotes are nested too deeply"

@@ -141,6 +141,42 @@ def test_every_card_opens_under_its_line_inside_the_page_on_a_desktop(demo_site,
     assert page.evaluate("document.documentElement.scrollWidth") == 1280
 
 
+WIDE_TABLE = """| Option | Cost per pair in pounds | How long it takes to get used to it | Evidence | Notes |
+|---|---|---|---|---|
+| Off-the-shelf insoles | 20–40 | 1–2 weeks | Mixed [@neumann2017] | Often enough for mild, recent pain in the arch |
+| Custom orthoses | 150–400 | 2–4 weeks | Some [@standring2021, p. 1402] | Worth considering after six months of pain |
+"""
+
+
+def test_a_wide_table_scrolls_in_its_own_box_on_a_phone_and_its_cards_open_whole_on_a_desktop(demo_site, new_page, axe):
+    """Tables had no style: on a phone a wide one pushed the whole page sideways, and on a desktop a card in a
+    cell was as narrow as the cell."""
+    from tests.factories import make_article
+
+    article = make_article("Footwear compared", sections=(("The options compared", WIDE_TABLE),))
+    phone = new_page(viewport={"width": 390, "height": 844})
+    phone.goto(article.get_absolute_url())
+    assert phone.evaluate(WIDTHS) == {"scroll": 390, "viewport": 390}
+    box = phone.get_by_role("region", name="Table")
+    assert box.evaluate("(box) => box.scrollWidth > box.clientWidth"), "the table's own box does not scroll"
+    box.focus()
+    phone.keyboard.press("ArrowRight")  # scrolled from the keyboard too
+    box.evaluate("(box) => new Promise((done) => setTimeout(done, 400))")  # a smooth scroll's time
+    assert box.evaluate("(box) => box.scrollLeft") > 0
+    axe(phone, "an article with a wide table, on a phone")
+
+    desktop = new_page(viewport={"width": 1280, "height": 800})
+    desktop.goto(article.get_absolute_url())
+    assert desktop.evaluate(WIDTHS) == {"scroll": 1280, "viewport": 1280}
+    citation = desktop.locator("td .cite > a").first
+    citation.hover()
+    card, cell = desktop.locator("td .cite-card").first, desktop.locator("td:has(.cite)").first
+    assert card.is_visible()
+    assert card.bounding_box()["width"] > 1.5 * cell.bounding_box()["width"]
+    assert card.bounding_box()["x"] + card.bounding_box()["width"] <= 1280
+    axe(desktop, "an article with a wide table")
+
+
 def test_a_glossary_word_is_reached_by_keyboard_and_its_explanation_read_as_its_description(demo_site, page):
     """The gait article's first glossary word: Tab reaches it, its explanation opens beside it and is its
     accessible description (what a screen reader announces); Escape closes it; following it without
