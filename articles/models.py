@@ -586,8 +586,10 @@ def content_fingerprint(*, published_at, key_points, sections, topics, authors, 
 
 def unique_anchor(heading, taken):
     base = slugify(heading) or "section"
+    if base.startswith(markup.ID_PREFIXES):  # "Word count": "word-" ids are the glossary's
+        base = f"section-{base}"
     anchor, number = base, 2
-    while anchor in taken or anchor.startswith(markup.ID_PREFIXES):
+    while anchor in taken:
         anchor, number = f"{base}-{number}", number + 1
     taken.add(anchor)
     return anchor

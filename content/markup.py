@@ -18,8 +18,9 @@ from references import harvard
 CITE_PREFIX = "cite-"
 TERM_PREFIX = "term-"  # a glossary word where the text uses it first
 WORD_PREFIX = "word-"  # its entry in "Words explained on this page" and on /glossary/
+CARD_PREFIX = "card-"  # its explanation beside it (not "term-<slug>-card": another word's slug may end in "-card")
 # Ids a page's own headings must not take: reference-list entries (Reference.anchor), citations, glossary words.
-ID_PREFIXES = ("ref-", CITE_PREFIX, TERM_PREFIX, WORD_PREFIX)
+ID_PREFIXES = ("ref-", CITE_PREFIX, TERM_PREFIX, WORD_PREFIX, CARD_PREFIX)
 
 
 # A table wider than a phone scrolls sideways in a box of its own rather than the page; the box takes
@@ -51,7 +52,7 @@ def term(entry, text, letter):
     article, and its explanation in a card that CSS shows beside it on hover, focus or tap, which the link
     names as its description (aria-describedby) for screen readers. The <dfn> and its definition share
     the paragraph, as HTML asks."""
-    card = f"{TERM_PREFIX}{entry.slug}-card"
+    card = f"{CARD_PREFIX}{entry.slug}"
     return format_html(
         '<span class="term"><dfn><a class="term-link" href="#{}" id="{}" aria-describedby="{}">{}</a></dfn>'
         '<span class="term-card" id="{}"><strong>{}</strong>: {}</span></span>',

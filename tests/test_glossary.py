@@ -98,12 +98,21 @@ def test_the_explanation_stands_beside_the_word_as_a_description_escaped():
     soup = BeautifulSoup(document.html[0], "html.parser")
     link, card = soup.select_one(".term a.term-link"), soup.select_one(".term .term-card")
     assert link["href"] == "#word-tendon" and link["id"] == "term-tendon"
-    assert link["aria-describedby"] == card["id"] == "term-tendon-card"
+    assert link["aria-describedby"] == card["id"] == "card-tendon"
     assert card.get_text() == "tendon: Tissue <script>alert(1)</script> & more."
     assert not soup.select("script")
     words = BeautifulSoup(str(document.words_explained_html()), "html.parser")
     assert words.select_one("dt")["id"] == "word-tendon"
     assert words.select_one("dd a.backlink")["href"] == "#term-tendon"
+
+
+def test_every_id_a_page_gives_words_and_their_cards_is_its_own():
+    """A card was "term-<slug>-card": the link of an entry named "tendon card" had the same id."""
+    words = [entry(1, "tendon"), entry(2, "tendon card")]
+    text = "The tendon and the tendon card."
+    document = pipeline.render([pipeline.Source(text, "t")], Library([]), glossary=Glossary(words))
+    ids = [tag["id"] for tag in BeautifulSoup(document.html[0], "html.parser").select("[id]")]
+    assert ids == ["term-tendon", "card-tendon", "term-tendon-card", "card-tendon-card"]
 
 
 def test_an_entry_is_refused_with_a_long_explanation_or_a_form_of_another_entry(db):
