@@ -29,7 +29,7 @@ from references import harvard
 from references.citations import normalise_names
 
 from . import glossary as terms
-from . import markup
+from . import markup, rawhtml
 from .citations import TOKEN_RE, CitationExtension, CitationReader, Group
 from .sanitize import sanitize
 from .timeline import TimelineError, TimelinePreprocessor, parse, render_svg
@@ -196,6 +196,8 @@ class _State:
             )
             self.problems.append(Problem(self.reader.field, message))
             return ""
+        for block in rawhtml.blocks_of(md.htmlStash.rawHtmlBlocks):
+            self.report_unread(rawhtml.text_of(block), IN_RAW_HTML)
         for image in _Images(html).without_alt:
             self.problems.append(Problem(self.reader.field, missing_alt_message(image, self.where)))
         if source.inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
@@ -209,12 +211,24 @@ class _State:
     def add_chart(self, body, first_line):
         """A timeline block's figure, kept for after sanitizing; its token stands in the text meanwhile."""
         try:
-            figure = render_svg(parse(body, first_line=first_line))
+            rows = parse(body, first_line=first_line)
+            figure = render_svg(rows)
         except TimelineError as error:
             self.problems.append(Problem(self.reader.field, f"In {self.where}, {error}"))
             figure = ""
+        else:
+            for row in rows:
+                self.report_unread(row.label, IN_TIMELINE_LABEL)
         self.charts.append(figure)
         return f"{STX}{CHART_TOKEN}:{len(self.charts) - 1}{ETX}"
+
+    def report_unread(self, text, why):
+        """Report what `text` would cite, were it Markdown: text no citation is read in (a reader of the page
+        would take it for one that links nowhere, and the work would be missing from the list)."""
+        reader = CitationReader(self.reader.library)
+        markdown.Markdown(extensions=[CitationExtension(reader)]).convert(text)
+        for source in [group.source for group in reader.groups] + [unread.source for unread in reader.unreadable]:
+            self.problems.append(Problem(self.reader.field, f"The citation “{source}” in {self.where} {why}"))
 
 
 def refusal_reason(text):
@@ -230,6 +244,14 @@ def refusal_reason(text):
     return None
 
 
+# Where a citation is not read, and what to do instead.
+IN_RAW_HTML = (
+    "is inside HTML written by hand, where nothing is read as a citation: write that part in Markdown, or cite the "
+    "work outside the HTML"
+)
+IN_TIMELINE_LABEL = (
+    "is in a timeline's label, where nothing is read as a citation: cite the work in the text beside the timeline"
+)
 # What to do about a work the library does not have, said in the admin's words (the editor's toolbar).
 ADD_THE_WORK = "add the work with “Cite a reference” and then “Add a new reference…”"
 

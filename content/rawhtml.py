@@ -6,6 +6,7 @@ of a field, in reading order, and says how deep inside tags of some names the te
 """
 
 import re
+from html.parser import HTMLParser
 
 from markdown.util import ETX, STX
 
@@ -21,6 +22,38 @@ def _tag_of(html, names):
 
 def is_raw_tag(html, names):
     return _tag_of(html, names) is not None
+
+
+def blocks_of(stash):
+    """The author's raw HTML blocks ("<p>…</p>", "<table>…</table>"): what Python-Markdown stashed whole and
+    never reads as Markdown, unlike an inline tag, stashed alone with its text read around it."""
+    return [str(html) for html in stash if not RAW_TAG.fullmatch(str(html).strip())]
+
+
+class _Text(HTMLParser):
+    SKIPPED = {"code", "pre", "script", "style"}  # code is never read as citations; the others are not shown
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in self.SKIPPED
+
+    def handle_endtag(self, tag):
+        self.skipping = max(0, self.skipping - (tag in self.SKIPPED))
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.pieces.append(data)
+
+
+def text_of(html):
+    """The words of a piece of HTML a reader sees, outside code."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join(" ".join(parser.pieces).split())
 
 
 class RawTags:

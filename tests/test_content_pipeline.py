@@ -467,3 +467,39 @@ def test_a_table_is_kept_in_a_box_of_its_own_with_its_columns_aligned():
     )
     # An author's own box is not one: the allow-list has no div.
     assert markdown_html('<div class="table-box" tabindex="0">x</div>') == "x"
+
+
+@pytest.mark.parametrize(
+    ("written", "reported"),
+    [
+        (
+            "<table><tr><td>Loading helps (Kim, 2019) [@kim2019]</td></tr></table>",
+            ["[@kim2019]", "(Kim, 2019)"],
+        ),
+        ("<p>As <b>Kim (2019)</b> found.</p>", ["Kim (2019)"]),
+        ("<blockquote>\nUnknown (Nobody, 2001)\n</blockquote>", ["(Nobody, 2001)"]),
+    ],
+)
+def test_a_citation_in_the_authors_own_html_block_is_reported_not_left_silent(written, reported):
+    """Python-Markdown reads nothing inside a block of raw HTML: the citation was shown as bare text, linked
+    nowhere, its work missing from the list, and nothing said so."""
+    kim = make_reference(key="kim2019", authors=("Kim",), year=2019)
+    why = "is inside HTML written by hand, where nothing is read as a citation: write that part in Markdown, or "
+    assert render_text(written, Library([kim]), where="the section “Loading”")[1] == [
+        f"The citation “{source}” in the section “Loading” {why}cite the work outside the HTML" for source in reported
+    ]
+
+
+def test_html_blocks_without_citations_and_code_in_them_are_not_reported(db):
+    kim = make_reference(key="kim2019", authors=("Kim",), year=2019)
+    written = "<p>A note (in brackets).</p>\n\n<pre>(Kim, 2019) [@kim2019]</pre>\n\nLoading [@kim2019]."
+    html, problems = render_text(written, Library([kim]))
+    assert problems == [] and 'href="#ref-kim2019"' in html
+
+
+def test_a_citation_in_a_timeline_label_is_reported():
+    written = "```timeline\nTendon (Kim, 2019) | 8–12+ weeks\nBone | 6 weeks\n```"
+    assert render_text(written, where="the section “Time”")[1] == [
+        "The citation “(Kim, 2019)” in the section “Time” is in a timeline's label, where nothing is read as a "
+        "citation: cite the work in the text beside the timeline"
+    ]
