@@ -169,6 +169,21 @@ def year_letters(works):
     return letters
 
 
+# Headings an article's text may have: the page's own are h1 (the title) and h2 (its sections).
+OTHER_HEADING = re.compile(r"<h([1256])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+
+
+def other_heading_message(level, heading, where):
+    """A heading the allow-list would flatten into bare text: say so, rather than lose it without a word."""
+    heading = rawhtml.text_of(re.sub(f"{STX}.*?{ETX}", "…", heading))  # a citation in it is a token yet
+    if level in "12":
+        why = f"a level-{level} heading, which the page keeps for its title and sections: write it as ### (or ####"
+        why += " under it), or make it a section of its own"
+    else:
+        why = f"a level-{level} heading, and the page's go down to ####: write it as ### or ####"
+    return f"The heading “{heading}” in {where} is {why}"
+
+
 def missing_alt_message(source, where):
     return f"The image “{source}” in {where} has no alt text: describe it, as in ![What the image shows]({source})"
 
@@ -189,7 +204,8 @@ class _State:
             )
             return ""
         try:
-            html = markup.boxed_tables(sanitize(md.reset().convert(source.text or "")))
+            converted = md.reset().convert(source.text or "")
+            html = markup.boxed_tables(sanitize(converted))
         except RecursionError:
             message = (
                 f"{self.where[:1].upper()}{self.where[1:]} cannot be saved: its lists or quotes are nested too deeply"
@@ -198,6 +214,8 @@ class _State:
             return ""
         for block in rawhtml.blocks_of(md.htmlStash.rawHtmlBlocks):
             self.report_unread(rawhtml.text_of(block), IN_RAW_HTML)
+        for level, heading in OTHER_HEADING.findall(converted):
+            self.problems.append(Problem(self.reader.field, other_heading_message(level, heading, self.where)))
         for image in _Images(html).without_alt:
             self.problems.append(Problem(self.reader.field, missing_alt_message(image, self.where)))
         if source.inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:

@@ -503,3 +503,18 @@ def test_a_citation_in_a_timeline_label_is_reported():
         "The citation “(Kim, 2019)” in the section “Time” is in a timeline's label, where nothing is read as a "
         "citation: cite the work in the text beside the timeline"
     ]
+
+
+def test_a_heading_the_page_cannot_show_is_reported_not_flattened_into_text():
+    """The allow-list keeps h3 and h4 only: "## Sub" in a section, "# Title" or "##### Small" lost their
+    heading without a word, and ran into the next line as bare text."""
+    written = "Body.\n\n## Sub-heading\n\n##### Small\n\n<h1>Raw <b>one</b></h1>\n\n### Kept\n\n```\n## code\n```"
+    html, problems = render_text(written, where="the section “Walking”")
+    level_2 = "which the page keeps for its title and sections: write it as ### (or #### under it), or make it a "
+    assert problems == [
+        f"The heading “Sub-heading” in the section “Walking” is a level-2 heading, {level_2}section of its own",
+        "The heading “Small” in the section “Walking” is a level-5 heading, and the page's go down to ####: "
+        "write it as ### or ####",
+        f"The heading “Raw one” in the section “Walking” is a level-1 heading, {level_2}section of its own",
+    ]
+    assert "<h3>Kept</h3>" in html
