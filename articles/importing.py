@@ -43,7 +43,8 @@ from .models import CONTENT_FIELDS, Article, ArticleAuthor, KeyPoint, Section, c
 REQUIRED = ["title", "slug", "status", "published_at"]
 KNOWN = set(REQUIRED) | {"summary", "subtitle", "key_points", "topics", "authors"}
 SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-FENCE = re.compile(r"^(```|~~~)")
+# A fenced code block as Python-Markdown reads one: it ends at a line of the same fence, no other.
+FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
 @dataclass
@@ -170,10 +171,13 @@ def parse(text, source="input"):
 
 
 def _split_body(lines, first_line, source):
-    intro, sections, current, fenced = [], [], None, False
+    intro, sections, current, fence = [], [], None, None
     for number, line in enumerate(lines, start=first_line):
-        if FENCE.match(line):
-            fenced = not fenced
+        fenced = fence is not None
+        if not fenced and FENCE.match(line):
+            fence = FENCE.match(line).group(1)
+        elif fenced and line.rstrip(" ") == fence:
+            fence = None
         heading = None if fenced else SECTION_HEADING.match(line)
         if heading:
             if len(sections) == Section.MAX_PER_ARTICLE:  # the admin's form would refuse the article

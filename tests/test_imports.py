@@ -128,6 +128,15 @@ def test_a_draft_is_imported_before_it_has_a_summary(tmp_path):
     assert Article.objects.values_list("status", "summary").get(slug="a-test-article") == ("draft", "")
 
 
+def test_a_code_block_keeps_its_lines_whatever_other_fence_they_hold(tmp_path):
+    """A "```" line inside a "~~~" block ended the block for the importer, and its "## " line began a section."""
+    example = "~~~markdown\n```\n## Not a section\n```\n~~~"
+    run("import_article", str(write_article(tmp_path, ARTICLE.replace("Intro text.", f"Intro text.\n\n{example}"))))
+    article = Article.objects.get(slug="a-test-article")
+    assert [s.heading for s in article.sections.all()] == ["First section", "Second section"]
+    assert article.intro == f"Intro text.\n\n{example}"
+
+
 def write_article(tmp_path, text=ARTICLE):
     path = tmp_path / "article.md"
     path.write_text(text, encoding="utf-8")
