@@ -41,16 +41,11 @@ EDITOR_PERMISSION = "articles.publish_article"
 MAX_IMPORT_BYTES = 2_000_000
 
 
-def _refusal(problem):
-    # A problem may end with a sentence of its own (a model field's message): one full stop, not two.
-    return f"{str(problem).rstrip('.')}. Nothing was imported."
-
-
 def _records(content, fmt, source):
     try:
         return parse(content, fmt, source)
     except ImportProblem as problem:
-        raise ValidationError(_refusal(problem)) from problem
+        raise ValidationError(problem.refusal) from problem
 
 
 class ImportForm(forms.Form):
@@ -441,7 +436,7 @@ class ReferenceAdmin(CheckedFormInput, CheckedSelectionMixin, admin.ModelAdmin):
             if not self.may_change_published_pages(request):
                 refuse_published_changes(steps)
         except ImportProblem as problem:
-            form.add_error(None, _refusal(problem))
+            form.add_error(None, problem.refusal)
             return None
         confirm = ConfirmImportForm(initial={name: data[name] for name in ("content", "fmt", "source")})
         return {"rows": [self._preview_row(step) for step in steps], "counts": count(steps), "confirm": confirm}

@@ -95,6 +95,12 @@ class ReferenceQuerySet(models.QuerySet):
 WEB_ADDRESS = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
 
 
+class WebAddressField(models.URLField):
+    """A URL checked by WEB_ADDRESS alone: URLField's own validator would say "Enter a valid URL." beside it."""
+
+    default_validators = [WEB_ADDRESS]
+
+
 class Reference(models.Model):
     shown_on_pages = True  # pagecache: pages record the references they show
 
@@ -185,11 +191,10 @@ class Reference(models.Model):
     publisher = models.CharField(
         max_length=200, blank=True, help_text="The publisher; for a thesis, the university that awarded it."
     )
-    url = models.URLField(
+    url = WebAddressField(
         "URL",
         max_length=500,
         blank=True,
-        validators=[WEB_ADDRESS],
         help_text="Where it is read online (http or https); not needed when there is a DOI.",
     )
     doi = models.CharField(

@@ -114,11 +114,16 @@ def test_an_entry_failing_model_validation_after_a_valid_one_saves_nothing(tmp_p
     assert Reference.objects.count() == 0
 
 
-def test_an_ftp_address_is_refused_saying_which_addresses_are_taken(tmp_path):
+def test_an_address_no_browser_follows_is_refused_saying_which_are_taken(tmp_path):
     path = tmp_path / "refs.json"
-    path.write_text(json.dumps([{**VALID_ITEM, "URL": "ftp://example.org/paper.pdf"}]))
-    with pytest.raises(CommandError, match=r"field 'url': Enter a web address starting with http:// or https://\."):
+    path.write_text(json.dumps([{**VALID_ITEM, "URL": "javascript:alert(1)"}]))
+    with pytest.raises(CommandError) as refused:
         run("import_references", str(path))
+    # One message (URLField's own "Enter a valid URL." is not said beside it), one full stop.
+    assert str(refused.value) == (
+        f"{path}: entry 1 (id 'doe2020'): field 'url': Enter a web address starting with http:// or https://. "
+        "Nothing was imported."
+    )
     assert Reference.objects.count() == 0
 
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         try:
             counts = import_records(parse(text, fmt, source=str(file)))
         except ImportProblem as problem:
-            raise CommandError(f"{problem}. Nothing was imported.") from problem
+            raise CommandError(problem.refusal) from problem
         self.stdout.write(
             self.style.SUCCESS(
                 f"{file}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged."
