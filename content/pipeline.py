@@ -214,6 +214,12 @@ class _State:
             return ""
         for block in rawhtml.blocks_of(md.htmlStash.rawHtmlBlocks):
             self.report_unread(rawhtml.text_of(block), IN_RAW_HTML)
+        for tag in rawhtml.words_taken_for_tags(md.htmlStash.rawHtmlBlocks):
+            message = (
+                f"“{tag}” in {self.where} reads as an HTML tag, and the page would leave it out: to show angle "
+                "brackets, write &lt; for “<” (or put a space after it)"
+            )
+            self.problems.append(Problem(self.reader.field, message))
         for level, heading in OTHER_HEADING.findall(converted):
             self.problems.append(Problem(self.reader.field, other_heading_message(level, heading, self.where)))
         for image in _Images(html).without_alt:

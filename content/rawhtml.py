@@ -24,6 +24,27 @@ def is_raw_tag(html, names):
     return _tag_of(html, names) is not None
 
 
+# The elements of HTML (WHATWG's list, with the obsolete ones still written): a "tag" of another name is
+# words in angle brackets ("x<y and y>z", "<plantar fascia>") that Python-Markdown takes for HTML.
+HTML_ELEMENTS = frozenset(
+    """
+a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br button canvas
+caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed fieldset
+figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img
+input ins kbd label legend li link main map mark marquee math menu meta meter nav nobr noembed noframes
+noscript object ol optgroup option output p param picture plaintext pre progress q rb rp rt rtc ruby s samp
+script search section select slot small source span strike strong style sub summary sup svg table tbody td
+template textarea tfoot th thead time title tr track tt u ul var video wbr xmp
+""".split()
+)
+
+
+def words_taken_for_tags(stash):
+    """The author's inline "tags" that name no HTML element: words the allow-list would silently leave out."""
+    tags = (RAW_TAG.fullmatch(str(html).strip()) for html in stash)
+    return [tag.group(0) for tag in tags if tag and tag.group(2).lower() not in HTML_ELEMENTS]
+
+
 def blocks_of(stash):
     """The author's raw HTML blocks ("<p>…</p>", "<table>…</table>"): what Python-Markdown stashed whole and
     never reads as Markdown, unlike an inline tag, stashed alone with its text read around it."""
