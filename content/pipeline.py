@@ -33,6 +33,7 @@ from . import markup, rawhtml
 from .citations import TOKEN_RE, CitationExtension, CitationReader, Group
 from .sanitize import sanitize
 from .timeline import TimelineError, TimelinePreprocessor, parse, render_svg
+from .xmltext import visible
 
 MAX_LENGTH = 30_000
 MAX_PROBLEMS = 50  # reported in full; past that, counted
@@ -393,7 +394,7 @@ class _Images(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "img" and not (attributes.get("alt") or "").strip():
+        if tag == "img" and not visible(attributes.get("alt")):
             self.without_alt.append(attributes.get("src") or "")
 
 

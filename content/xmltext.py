@@ -7,6 +7,7 @@ names as they are saved (the models' clean()); `xml_text` keeps whatever is stor
 """
 
 import re
+import unicodedata
 
 from django.utils.functional import Promise
 
@@ -30,5 +31,14 @@ _FORBIDDEN_RUN = re.compile(f" *(?:{FORBIDDEN_IN_XML.pattern})+ *")
 
 
 def typed_text(value):
-    """A title, summary or name as typed or pasted: each run of forbidden characters becomes one space."""
-    return _FORBIDDEN_RUN.sub(" ", value).strip() if value else value
+    """A title, summary or name as typed or pasted: each run of forbidden characters becomes one space, and
+    one with nothing a reader can see (zero-width spaces, direction marks) is empty."""
+    if not value:
+        return value
+    value = _FORBIDDEN_RUN.sub(" ", value).strip()
+    return value if visible(value) else ""
+
+
+def visible(value):
+    """Whether a text shows anything: more than spaces and format characters (U+200B, U+200E, U+FEFF...)."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in value or "")

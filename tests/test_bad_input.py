@@ -650,6 +650,9 @@ GARBAGE_ARTICLES = {
     "opened version as words": ({"opened_version": "abc"}, "Enter a whole number"),
     "unknown citation": ({"intro": "As shown [@nobody2099]."}, "nobody2099"),
     "image without alt": ({"intro": "![](/media/x.png)"}, "has no alt text"),
+    "image with invisible alt": ({"intro": "![\u200b\u200e](/media/x.png)"}, "has no alt text"),
+    "title of invisible characters": ({"title": "\u200b\ufeff \u200d"}, "This field is required."),
+    "summary of invisible characters": ({"summary": "\u200b"}, "Write a summary: an article that is not"),
     "broken timeline": ({"sections-0-body": "```timeline\nnonsense\n```"}, "timeline"),
     "featured image not an image": (
         {
