@@ -14,8 +14,7 @@ find_pg_bin() {
 
 if ! PG_BIN=$(find_pg_bin); then
   echo "PostgreSQL server binaries not found: installing Debian's postgresql package." >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  "$(dirname "$0")/apt-install.sh" postgresql
   PG_BIN=$(find_pg_bin)
 fi
 

@@ -7,8 +7,7 @@ set -euo pipefail
 
 if ! command -v redis-server >/dev/null; then
   echo "redis-server not found: installing Debian's redis-server package." >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  "$(dirname "$0")/apt-install.sh" redis-server
   service redis-server stop >/dev/null 2>&1 || true # the package may start a system server: we use our own
 fi
 
