@@ -1,7 +1,8 @@
 // The Markdown editor's own tools (see articles/widgets.py):
 // - the citation picker: "Cite a reference" or typing "[@" opens a search of the reference
 //   library (author, title, year or key); choosing a work inserts [@key] at the cursor. Arrow
-//   keys, Enter and Escape work; "Add a new reference" opens the reference form in Django's
+//   keys, Enter and Escape work (Enter before the results have come takes the first that comes);
+//   selected text is kept (the citation goes after it) and Ctrl+Z takes the citation back. "Add a new reference" opens the reference form in Django's
 //   related-object pop-up and cites the work once it is saved (if the picker was closed meanwhile,
 //   it opens again at the cursor offering the new work). Opened by typing "[@", it never swallows
 //   what is typed: closed without a choice, or at a ";" or "]" (someone writing the citation by
@@ -21,6 +22,8 @@
   var active = -1;
   var pending = null;
   var timer = null;
+  var enterWaiting = false; // Enter was pressed before the results came: the first found is chosen,
+  var typedWhileWaiting = ""; // and what is typed meanwhile follows the citation in the text
 
   function editorOf(element) {
     var wrapper = element.closest(".markdown-editor");
@@ -66,9 +69,15 @@
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      stopWaiting();
       timer = setTimeout(search, 150);
     });
     input.addEventListener("keydown", function (event) {
+      if (enterWaiting && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        typedWhileWaiting += event.key;
+        return;
+      }
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         if (results.length) {
@@ -77,8 +86,12 @@
         }
       } else if (event.key === "Enter") {
         event.preventDefault(); // never submits the article form
-        if (active >= 0) {
+        if (active >= 0 && !timer && !pending) {
           choose(results[active]);
+        } else if (input.value.trim()) {
+          enterWaiting = true; // the results shown are of an older search, or none yet
+          clearTimeout(timer);
+          search();
         }
       } else if (event.key === "Escape") {
         event.preventDefault(); // closes at once (a search box's own Escape only empties it)
@@ -130,6 +143,7 @@
 
   function open(editor, start, end, typed) {
     picker = picker || buildPicker();
+    stopWaiting();
     target = { editor: editor, start: start, end: end, typed: Boolean(typed), chosen: false };
     var input = picker.querySelector("input");
     input.value = "";
@@ -147,6 +161,7 @@
   }
 
   function search() {
+    timer = null;
     if (!target) {
       return; // closed before the pause after typing ended
     }
@@ -156,20 +171,38 @@
       return;
     }
     fetchResults("q=" + encodeURIComponent(query)).then(function (found) {
-      if (found) {
-        show(found, found.length ? found.length + (found.length === 1 ? " work found." : " works found.") : "No work in the library matches “" + query + "”.");
+      if (!found) {
+        return;
       }
+      show(found, found.length ? found.length + (found.length === 1 ? " work found." : " works found.") : "No work in the library matches “" + query + "”.");
+      if (enterWaiting && found.length && target) {
+        var typed = typedWhileWaiting;
+        typedWhileWaiting = "";
+        choose(found[0], typed);
+      }
+      stopWaiting();
     });
+  }
+
+  function stopWaiting() {
+    if (typedWhileWaiting && picker && picker.open) {
+      picker.querySelector("input").value += typedWhileWaiting; // no work found: the search goes on with it
+    }
+    enterWaiting = false;
+    typedWhileWaiting = "";
   }
 
   function fetchResults(params) {
     if (pending) {
       pending.abort();
     }
-    pending = new AbortController();
+    var controller = (pending = new AbortController());
     var url = dataOf(target.editor).citeSearchUrl + "?" + params;
-    return fetch(url, { credentials: "same-origin", signal: pending.signal, headers: { Accept: "application/json" } })
+    return fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (pending === controller) {
+          pending = null;
+        }
         return response.json().then(function (body) {
           if (!response.ok) {
             show([], body.error || "The library could not be searched.");
@@ -219,15 +252,19 @@
     });
   }
 
-  function choose(work) {
+  function choose(work, typedAfter) {
     var editor = target.editor;
-    var citation = "[@" + work.key + "]";
+    var citation = "[@" + work.key + "]" + (typedAfter || "");
     target.chosen = true;
+    close(); // first: while the modal picker is open, the editor cannot take focus
     editor.focus();
-    editor.setRangeText(citation, target.start, target.end, "end");
-    // markdownx refreshes the preview on "input"; the unsaved-changes warning listens too.
-    editor.dispatchEvent(new Event("input", { bubbles: true }));
-    close();
+    editor.setSelectionRange(target.start, target.end);
+    // As typing does: Ctrl+Z takes it back (setRangeText is not undone). It fires "input", which
+    // markdownx's preview and the unsaved-changes warning listen to.
+    if (!document.execCommand("insertText", false, citation)) {
+      editor.setRangeText(citation, target.start, target.end, "end");
+      editor.dispatchEvent(new Event("input", { bubbles: true }));
+    }
   }
 
   // Django's pop-up calls this on its opener when the new reference is saved.
@@ -241,7 +278,7 @@
       var waiting = Boolean(target); // the picker is still open where the citation goes
       if (!waiting) {
         // Closed while the work was written: offer it where the cursor is now, never insert unasked.
-        open(popupEditor, popupEditor.selectionStart, popupEditor.selectionEnd);
+        open(popupEditor, popupEditor.selectionEnd, popupEditor.selectionEnd);
       }
       fetchResults("id=" + encodeURIComponent(newId)).then(function (found) {
         if (!found || !found.length) {
@@ -262,7 +299,7 @@
       return;
     }
     var editor = editorOf(button);
-    open(editor, editor.selectionStart, editor.selectionEnd);
+    open(editor, editor.selectionEnd, editor.selectionEnd); // after a selection, never over it
   });
 
   document.addEventListener("input", function (event) {

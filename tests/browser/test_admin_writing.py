@@ -265,3 +265,40 @@ def test_a_pop_up_saved_after_the_picker_closed_offers_the_work_at_the_cursor(ed
     page.keyboard.press("Enter")
     expect(picker).to_be_hidden()
     expect(intro).to_have_value("Tendons adapt [@magn slowly[@magnusson2010]")
+
+
+def test_citing_keeps_a_selection_and_ctrl_z_takes_the_citation_back(editor_page):
+    page = editor_page
+    page.goto("/admin/articles/article/add/")
+    intro = page.locator("#id_intro")
+    picker = page.get_by_role("dialog", name="Cite a reference")
+    intro.fill("Tendons adapt to loading over months.")
+    intro.evaluate("(box) => box.setSelectionRange(box.value.indexOf('loading'), box.value.indexOf(' over'))")
+    page.locator(".markdown-editor:has(#id_intro) .cite-open").click()
+    page.get_by_label("Search the library by author, title, year or key").fill("neumann")
+    picker.get_by_role("option").filter(has_text="Kinesiology").click()
+    expect(intro).to_have_value("Tendons adapt to loading[@neumann2017] over months.")
+    page.keyboard.press("Control+z")
+    expect(intro).to_have_value("Tendons adapt to loading over months.")
+
+
+def test_enter_before_the_results_come_cites_the_first_and_keeps_what_is_typed_after(editor_page):
+    """Enter pressed before the search answered did nothing, and what was typed next went into the search."""
+    import time
+
+    page = editor_page
+
+    def slowly(route):
+        time.sleep(0.8)
+        route.continue_()
+
+    page.route("**/picker-search/**", slowly)
+    page.goto("/admin/articles/article/add/")
+    intro = page.locator("#id_intro")
+    intro.fill("Walking ")
+    intro.press("End")
+    intro.press_sequentially("[@neumann")
+    page.keyboard.press("Enter")
+    page.keyboard.type(" is a system.")
+    expect(page.get_by_role("dialog", name="Cite a reference")).to_be_hidden()
+    expect(intro).to_have_value("Walking [@neumann2017] is a system.")
