@@ -215,6 +215,7 @@ class ArticleChangeList(ChangeList):
 class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     form = ArticleForm
     inlines = [ArticleAuthorInline, KeyPointInline, SectionInline]
+    history_latest_first = True  # the history template offers the latest change to compare: latest two first
     list_display = ["title", "status_label", "publication", "review_label", "reading_age_label", "featured"]
     list_filter = ["status", ReviewDueFilter, ReadingAgeFilter, "topics", "featured"]
     readonly_fields = ["reading_level"]

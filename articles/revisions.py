@@ -33,6 +33,13 @@ def snapshot(version):
     def person(pk):
         return str(people.get(pk, "")) if pk else ""
 
+    sections = _rows(version, Section)
+    headings = {row["id"]: row["heading"] for row in sections}
+
+    def key_point(row):
+        announced = headings.get(row.get("section_id"))
+        return f"{row['text']} → {announced}" if announced else row["text"]
+
     return {
         "Title": fields.get("title", ""),
         "Address (slug)": fields.get("slug", ""),
@@ -47,8 +54,8 @@ def snapshot(version):
         "Topics": "\n".join(sorted(str(topic) for topic in topics.values())),
         "Featured image": f"{fields.get('featured_image') or ''} {fields.get('featured_image_alt') or ''}".strip(),
         "Intro": fields.get("intro", ""),
-        "Key points": "\n".join(row["text"] for row in _rows(version, KeyPoint)),
-        "Sections": "\n\n".join(f"## {row['heading']}\n\n{row['body']}" for row in _rows(version, Section)),
+        "Key points": "\n".join(key_point(row) for row in _rows(version, KeyPoint)),  # with the section it announces
+        "Sections": "\n\n".join(f"## {row['heading']}\n\n{row['body']}" for row in sections),
         "Further reading": "\n".join(sorted(ref.key for ref in further.values())),
         # As readers saw it: a change to a cited work shows here (see articles.signals).
         "Reference list (as shown)": markup.reference_list_text(fields.get("references_html", "")),

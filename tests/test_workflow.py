@@ -222,7 +222,10 @@ def test_every_save_is_a_revision_that_can_be_compared_and_restored(editor, clie
     assert len(versions) == 2
 
     history = BeautifulSoup(editor.get(f"/admin/articles/article/{live.pk}/history/").content, "html.parser")
-    assert {i["value"] for i in history.select("input[name=from]")} == {str(v.pk) for v in versions}
+    assert [i["value"] for i in history.select("input[name=from]")] == [str(v.pk) for v in reversed(versions)]
+    # The latest change is the one offered: from the revision before it, to the latest.
+    assert history.select_one("input[name=from][checked]")["value"] == str(versions[0].pk)
+    assert history.select_one("input[name=to][checked]")["value"] == str(versions[1].pk)
     compare = editor.get(
         f"/admin/articles/article/{live.pk}/history/compare/?from={versions[0].pk}&to={versions[1].pk}"
     )
@@ -245,6 +248,23 @@ def test_every_save_is_a_revision_that_can_be_compared_and_restored(editor, clie
     page = BeautifulSoup(client.get(live.get_absolute_url()).content, "html.parser")
     assert page.h1.get_text() == "Version one" and "First text." in page.get_text()
     assert Version.objects.get_for_object(live).count() == 3
+
+
+def test_a_comparison_shows_which_section_a_key_point_announces(editor):
+    """Pointing a key point at another section changed its link on the page, yet the comparison said that the
+    two revisions had the same content."""
+    live = make_article(sections=[("Walking", "One."), ("Stairs", "Two.")], key_points=["Why it hurts"],
+                        authors=[make_practitioner()])  # fmt: skip
+    walking, stairs = live.sections.all()
+    for section in (walking, stairs):
+        live.refresh_from_db()
+        data = change_data(live, **{"key_points-0-section": str(section.pk)})
+        assert editor.post(change_url(live), data).status_code == 302
+    older, newer = Version.objects.get_for_object(live).order_by("revision__date_created")
+    compare = editor.get(f"/admin/articles/article/{live.pk}/history/compare/?from={older.pk}&to={newer.pk}")
+    soup = BeautifulSoup(compare.content, "html.parser")
+    assert [h.get_text() for h in soup.select(".revision-compare .change-label")] == ["Key points"]
+    assert [p.get_text() for p in soup.select(".diff")] == ["Why it hurts → WalkingStairs"]
 
 
 # Two practitioners editing at once
