@@ -130,6 +130,8 @@ def test_a_staff_user_enrols_an_app_from_the_admin(client, editor_user):
     device = TOTPDevice.objects.get(user=editor_user, confirmed=False)
     html = BeautifulSoup(page.content, "html.parser")
     assert html.select_one("#two-step-uri").get_text() == device.config_url
+    assert html.select_one("#two-step-uri")["href"] == device.config_url  # on the phone: a tap opens the app
+    assert html.select_one('link[href*="admin-site"]')  # where its long words wrap on a phone
     assert device.config_url.startswith("otpauth://totp/The%20Body%20Lab%3Aeditor?secret=")
     secret = html.select_one("#two-step-secret").get_text().replace(" ", "")
     assert f"secret={secret}&" in device.config_url

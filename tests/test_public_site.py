@@ -113,6 +113,11 @@ def test_published_article_is_publicly_cacheable(client):
     assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
 
 
+def test_an_article_address_trimmed_to_articles_leads_to_the_list(client):
+    response = client.get("/articles/")
+    assert (response.status_code, response["Location"]) == (301, "/")
+
+
 def test_unknown_slug_is_a_404_in_the_sites_look(client):
     response = client.get("/articles/no-such-article/")
     assert response.status_code == 404

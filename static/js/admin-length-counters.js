@@ -46,4 +46,15 @@
       update(event.target);
     }
   });
+  // A field another script fills (the slug, from the title, by Django's prepopulate.js) fires no "input":
+  // after each key or change anywhere, every counter is brought up to date.
+  ["keyup", "change"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      document.querySelectorAll("[data-max-length]").forEach(function (field) {
+        if (field._lengthCounter) {
+          update(field);
+        }
+      });
+    });
+  });
 })();

@@ -302,3 +302,12 @@ def test_enter_before_the_results_come_cites_the_first_and_keeps_what_is_typed_a
     page.keyboard.type(" is a system.")
     expect(page.get_by_role("dialog", name="Cite a reference")).to_be_hidden()
     expect(intro).to_have_value("Walking [@neumann2017] is a system.")
+
+
+def test_the_slug_filled_in_from_the_title_is_counted(editor_page):
+    """The slug's counter stayed at 0 while Django's script filled the slug in from the title."""
+    page = editor_page
+    page.goto("/admin/articles/article/add/")
+    page.locator("#id_title").press_sequentially("Knees on stairs")
+    expect(page.locator("#id_slug")).to_have_value("knees-on-stairs")
+    expect(page.locator("#id_slug-length")).to_have_text("15 / 200 characters")
