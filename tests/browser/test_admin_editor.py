@@ -91,3 +91,18 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(admin_page):
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
     assert page.locator("#id_title").input_value() == "Half-written"
+
+
+def test_a_form_sent_back_with_errors_opens_at_the_first_one(admin_page):
+    """ "Please correct the error below." stood at the top while the field at fault was far down the page."""
+    page = admin_page
+    page.goto("/admin/articles/article/add/")
+    page.locator("#id_title").fill("Knees on stairs")
+    page.locator("#sections-group").get_by_role("button", name="Add another Section").click()
+    page.locator("#id_sections-0-position").fill("1")
+    page.locator("#id_sections-0-heading").fill("Why it matters")
+    page.locator("#id_sections-0-body").fill("A photo: ![](/media/x.png)")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("#id_sections-0-body")).to_be_focused()
+    expect(page.locator("#id_sections-0-body")).to_be_in_viewport()
