@@ -50,7 +50,8 @@ def assert_locked_out(response, client):
     assert page.h1.get_text() == "Too many failed sign-ins"
     until = timezone.localtime(timezone.now() + datetime.timedelta(minutes=15))
     text = page.select_one("#content-main").get_text(" ", strip=True)
-    assert "after 5 failed attempts" in text
+    # The attempt that locked it out was checked (and failed): only those after it are not.
+    assert "after 5 failed attempts: until then no password is checked, not even the right one." in text
     assert f"Try again after {until:%H:%M} (15 minutes from now;" in text or (
         f"Try again after {until - datetime.timedelta(minutes=1):%H:%M}" in text  # the minute turned meanwhile
     )
