@@ -227,7 +227,7 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
     autocomplete_fields = ["further_reading"]
     filter_horizontal = ["topics"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "subtitle", "summary", "opened_version"]}),
+        (None, {"fields": ["title", "slug", "subtitle", "summary", "opened_version", "opened_at"]}),
         (
             "Publishing",
             {
@@ -336,9 +336,10 @@ class ArticleAdmin(CheckedFormInput, CheckedSelectionMixin, VersionAdmin):
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def construct_change_message(self, request, form, formsets, add=False):
-        # The concurrency token is bookkeeping, not something a practitioner changed.
-        if "opened_version" in form.changed_data:
-            form.changed_data.remove("opened_version")
+        # The concurrency tokens are bookkeeping, not something a practitioner changed.
+        for bookkeeping in ("opened_version", "opened_at"):
+            if bookkeeping in form.changed_data:
+                form.changed_data.remove(bookkeeping)
         return super().construct_change_message(request, form, formsets, add)
 
     def save_model(self, request, obj, form, change):

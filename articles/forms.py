@@ -3,10 +3,12 @@ and refuses what the content pipeline reports (citations it cannot resolve, imag
 text, broken timelines), each on the field where it was typed."""
 
 import datetime
+import time
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from reversion.models import Version
 
 from . import revisions
@@ -27,17 +29,21 @@ class LengthCounted:
 
 
 class ArticleForm(LengthCounted, forms.ModelForm):
-    # The version of the article this form was opened on (see clean_opened_version).
+    # The version of the article this form was opened on (see clean_opened_version), and when it was opened:
+    # what others changed since is compared from there (the version's own save may be older than revisions
+    # made without a save, such as a page rendered again after a reference changed).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_at = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     # Set per request by ArticleAdmin.get_form; the safe default is "may not publish".
     can_publish = False
     # When a revision is being restored: the live article as it was before the restore
     # (ArticleAdmin.revision_view): its version, status, publication time and slug.
     live_article = None
-    # After a save refused because someone else saved first: what they changed (see clean_opened_version).
-    conflict_changes = None
+    # After a save refused because someone else saved first: who, and the article's revisions (see
+    # clean_opened_version); `conflict_changes` compares them once every field is cleaned.
     conflict_by = ""
+    conflict_versions = None
 
     class Meta:
         model = Article
@@ -63,6 +69,7 @@ class ArticleForm(LengthCounted, forms.ModelForm):
         live = self.live_article or {}
         if not self.is_bound or "opened_version" not in self.data:
             self.initial["opened_version"] = live.get("edit_version") or self.instance.edit_version
+            self.initial["opened_at"] = time.time_ns()
         if live and not self.is_bound:
             # Restoring brings back the text, not the old status or address.
             self.initial.update(status=live["status"], published_at=live["published_at"], slug=live["slug"])
@@ -149,9 +156,13 @@ class ArticleForm(LengthCounted, forms.ModelForm):
             )
         return status
 
-    def _changes_since(self, versions, opened_on):
-        """What the saves after `opened_on` changed, word by word; None when that is unknown."""
-        opened, last = _opened_revision(versions, opened_on), versions.first()
+    @cached_property
+    def conflict_changes(self):
+        """What changed since this form was opened, word by word; None without a conflict, or when unknown."""
+        if self.conflict_versions is None:
+            return None
+        opened_at = self.cleaned_data.get("opened_at") or self.cleaned_data.get("opened_version")
+        opened, last = _opened_revision(self.conflict_versions, opened_at), self.conflict_versions.first()
         if opened is None or last is None or opened.pk == last.pk:
             return None
         return revisions.compare(opened, last)
@@ -182,17 +193,17 @@ class ArticleForm(LengthCounted, forms.ModelForm):
                 "you need, then reload the page to see the newer version. What they changed is shown below.",
             )
             self.conflict_by = who
-            self.conflict_changes = self._changes_since(versions, opened_on)
+            self.conflict_versions = versions
         return opened_on
 
 
-def _opened_revision(versions, opened_on):
-    """The revision of the save that gave edit version `opened_on` (the save's time in ns): the last one
-    begun before it (django-reversion dates a revision when its request's block begins)."""
-    if not opened_on:
+def _opened_revision(versions, opened_at):
+    """The revision current at `opened_at` (a time in ns): the last one begun before it (django-reversion
+    dates a revision when its request's block begins)."""
+    if not opened_at:
         return None
     try:
-        saved = datetime.datetime.fromtimestamp(opened_on / 1e9, tz=datetime.UTC)
+        saved = datetime.datetime.fromtimestamp(opened_at / 1e9, tz=datetime.UTC)
     except (OverflowError, OSError, ValueError):
         return None  # no time any save had (a forged form): nothing to compare from
     return versions.filter(revision__date_created__lte=saved).order_by("-revision__date_created").first()

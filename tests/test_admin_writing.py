@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article
 from articles.revisions import word_changes
@@ -176,6 +177,25 @@ def test_a_refused_save_shows_what_the_other_person_changed_and_keeps_what_you_t
     assert page.select_one("#id_title")["value"] == "Heel pain: my title"
     article.refresh_from_db()
     assert article.title == "Heel pain"
+
+
+def test_a_refused_save_shows_only_what_changed_after_the_form_was_opened(
+    editor, author, django_capture_on_commit_callbacks
+):
+    """A page rendered again after a reference changed (a revision without a save) was listed as the other
+    person's change, though it came before either opened the form."""
+    work = make_reference(key="riel2019", authors=("Riel",), year=2019, title="Heel pain")
+    article = make_article("Heel pain", status=Article.Status.DRAFT, sections=[("Why", "Rest helps [@riel2019].")])
+    assert editor.post(change_url(article), form_of(editor, article)).status_code == 302  # its first revision
+    with django_capture_on_commit_callbacks(execute=True):
+        work.title = "Plantar heel pain"
+        work.save()
+    assert Version.objects.get_for_object(article).count() == 2  # rendered again, with a revision saying why
+    mine = form_of(author, article, summary="Mine.")  # both open the form after that
+    theirs = form_of(editor, article, title="Heel pain explained")
+    assert editor.post(change_url(article), theirs).status_code == 302
+    page = soup(author.post(change_url(article), mine))
+    assert [h.get_text() for h in page.select(".conflict-changes .change-label")] == ["Title"]
 
 
 def test_the_admin_writes_times_as_the_site_does_on_a_24_hour_clock():
