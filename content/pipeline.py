@@ -171,7 +171,7 @@ def year_letters(works):
 
 
 # Headings an article's text may have: the page's own are h1 (the title) and h2 (its sections).
-OTHER_HEADING = re.compile(r"<h([1256])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+OTHER_HEADING = re.compile(r"<h([1256])\b[^>]*>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
 
 
 def other_heading_message(level, heading, where):
@@ -179,10 +179,12 @@ def other_heading_message(level, heading, where):
     heading = rawhtml.text_of(re.sub(f"{STX}.*?{ETX}", "…", heading))  # a citation in it is a token yet
     if level in "12":
         why = f"a level-{level} heading, which the page keeps for its title and sections: write it as ### (or ####"
-        why += " under it), or make it a section of its own"
+        why += " under it)"
     else:
         why = f"a level-{level} heading, and the page's go down to ####: write it as ### or ####"
-    return f"The heading “{heading}” in {where} is {why}"
+    # "#1 tip" or a line of dashes under a line ("---" meant as a rule) make headings nobody meant.
+    no_heading = "put a backslash before its “#”, or a blank line before a line of dashes"
+    return f"The heading “{heading}” in {where} is {why}. If it is no heading, {no_heading}"
 
 
 def missing_alt_message(source, where):
@@ -195,6 +197,7 @@ class _State:
         self.charts = []
         self.problems = []
         self.where = ""  # of the source being converted
+        self.scratch = None  # (reader, parser) of citations in text that is not Markdown (see report_unread)
 
     def convert(self, md, source):
         self.where = source.where
@@ -249,11 +252,22 @@ class _State:
 
     def report_unread(self, text, why):
         """Report what `text` would cite, were it Markdown: text no citation is read in (a reader of the page
-        would take it for one that links nowhere, and the work would be missing from the list)."""
-        reader = CitationReader(self.reader.library)
-        markdown.Markdown(extensions=[CitationExtension(reader)]).convert(text)
-        for source in [group.source for group in reader.groups] + [unread.source for unread in reader.unreadable]:
-            self.problems.append(Problem(self.reader.field, f"The citation “{source}” in {self.where} {why}"))
+        would take it for one that links nowhere, and the work would be missing from the list). A key
+        ("[@neumann2017]") is always one; names and a year only when they name a work of the library, as
+        "In March (2020)" is prose that no backslash could mark here."""
+        if not text.strip():
+            return
+        if self.scratch is None:  # one parser for all the texts of a document: building one costs more than a text
+            reader = CitationReader(self.reader.library)
+            self.scratch = (reader, markdown.Markdown(extensions=[CitationExtension(reader)]))
+        reader, md = self.scratch
+        reader.groups, reader.unreadable = [], []
+        md.reset().convert(text)
+        library = self.reader.library
+        for group in reader.groups:
+            cites = [cite for part in group.parts for cite in part.cites]
+            if any(cite.key or library.find(cite.names, cite.year) for cite in cites):
+                self.problems.append(Problem(self.reader.field, f"The citation “{group.source}” in {self.where} {why}"))
 
 
 def refusal_reason(text):

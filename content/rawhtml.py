@@ -48,11 +48,17 @@ def words_taken_for_tags(stash):
 def blocks_of(stash):
     """The author's raw HTML blocks ("<p>…</p>", "<table>…</table>"): what Python-Markdown stashed whole and
     never reads as Markdown, unlike an inline tag, stashed alone with its text read around it."""
-    return [str(html) for html in stash if not RAW_TAG.fullmatch(str(html).strip())]
+    blocks = (str(html).strip() for html in stash)  # entities ("&amp;") and comments are stashed too: not blocks
+    return [
+        html for html in blocks if html.startswith("<") and not html.startswith("<!") and not RAW_TAG.fullmatch(html)
+    ]
 
 
 class _Text(HTMLParser):
     SKIPPED = {"code", "pre", "script", "style"}  # code is never read as citations; the others are not shown
+    # Tags between which text does not run on: a table's cells, a list's items ("Smith" | "(2019)").
+    APART = {"p", "div", "br", "li", "dt", "dd", "td", "th", "tr", "caption", "blockquote", "figcaption", "hr",
+             "h1", "h2", "h3", "h4", "h5", "h6"}  # fmt: skip
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -60,9 +66,13 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.skipping += tag in self.SKIPPED
+        if tag in self.APART:
+            self.pieces.append(" | ")
 
     def handle_endtag(self, tag):
         self.skipping = max(0, self.skipping - (tag in self.SKIPPED))
+        if tag in self.APART:
+            self.pieces.append(" | ")
 
     def handle_data(self, data):
         if not self.skipping:
@@ -70,11 +80,11 @@ class _Text(HTMLParser):
 
 
 def text_of(html):
-    """The words of a piece of HTML a reader sees, outside code."""
+    """The words of a piece of HTML a reader sees, outside code; " | " where a cell, item or paragraph ends."""
     parser = _Text()
     parser.feed(html)
     parser.close()
-    return " ".join(" ".join(parser.pieces).split())
+    return " ".join("".join(parser.pieces).split())
 
 
 class RawTags:

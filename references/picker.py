@@ -15,19 +15,24 @@ from django.views.decorators.http import require_GET
 from .models import Reference
 
 MAX_RESULTS = 20
-# A search may be typed the way a citation is written, "Neumann, 2017" or "(Kjaer et al., 2009)":
-# its punctuation separates words, and "et al." and "and" join names rather than name anything.
+# A search may be typed the way a citation is written, "Neumann, 2017." or "(Kjaer et al., 2009a)":
+# its punctuation separates words, "et al." and "and" join names rather than name anything, and a year
+# may carry its letter.
 SEPARATORS = re.compile(r"[\s,;()\[\]&@]+")
-JOINING_WORDS = {"et", "al", "al.", "and"}
+JOINING_WORDS = {"et", "al", "and"}
+YEAR = re.compile(r"(\d{4})[a-z]?")
 
 
 def search_library(request, query):
     """The references the admin's search finds for `query` (a year matches as a year), best known first."""
+    words = [word.rstrip(".") for word in SEPARATORS.split(query)]
+    words = [word for word in words if word and word.lower() not in JOINING_WORDS]
+    if not words:
+        return Reference.objects.none()  # "and" alone: no search, not the whole library
     references = Reference.objects.with_contributors()
-    words = [word for word in SEPARATORS.split(query) if word and word.lower() not in JOINING_WORDS]
-    years = [word for word in words if word.isdigit() and len(word) == 4]
+    years = [word for word in words if YEAR.fullmatch(word)]
     for year in years:
-        references = references.filter(year=int(year))
+        references = references.filter(year=int(YEAR.fullmatch(year).group(1)))
     rest = " ".join(word for word in words if word not in years)
     if rest:
         reference_admin = admin.site.get_model_admin(Reference)

@@ -58,6 +58,9 @@ def library(db):
         ("(Kjaer and Langberg, 2009)", ["kjaer2009"]),
         ("Kjaer et al., 2009", ["kjaer2009"]),
         ("Kjaer et al., 2017", []),
+        ("(Neumann, 2017).", ["neumann2017"]),
+        ("Neumann 2017a", ["neumann2017"]),
+        ("and", []),
     ],
 )
 def test_the_picker_searches_the_library_by_author_year_title_or_key(author, library, query, keys):

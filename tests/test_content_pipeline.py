@@ -477,7 +477,7 @@ def test_a_table_is_kept_in_a_box_of_its_own_with_its_columns_aligned():
             ["[@kim2019]", "(Kim, 2019)"],
         ),
         ("<p>As <b>Kim (2019)</b> found.</p>", ["Kim (2019)"]),
-        ("<blockquote>\nUnknown (Nobody, 2001)\n</blockquote>", ["(Nobody, 2001)"]),
+        ("<blockquote>\nAs found [@nobody2001]\n</blockquote>", ["[@nobody2001]"]),  # a key: a citation always
     ],
 )
 def test_a_citation_in_the_authors_own_html_block_is_reported_not_left_silent(written, reported):
@@ -491,15 +491,21 @@ def test_a_citation_in_the_authors_own_html_block_is_reported_not_left_silent(wr
 
 
 def test_html_blocks_without_citations_and_code_in_them_are_not_reported(db):
+    """Names and a year are reported only when they name a work: in HTML no backslash can mark them as prose."""
     kim = make_reference(key="kim2019", authors=("Kim",), year=2019)
-    written = "<p>A note (in brackets).</p>\n\n<pre>(Kim, 2019) [@kim2019]</pre>\n\nLoading [@kim2019]."
+    written = (
+        "<p>A note (in brackets). In March (2020) clinics closed.</p>\n\n<pre>(Kim, 2019) [@kim2019]</pre>\n\n"
+        "<table><tr><td>Kim</td><td>(2019)</td></tr></table>\n\n&amp; &copy; <!-- a note (Kim, 2019) -->\n\n"
+        "Loading [@kim2019]."
+    )
     html, problems = render_text(written, Library([kim]))
     assert problems == [] and 'href="#ref-kim2019"' in html
 
 
 def test_a_citation_in_a_timeline_label_is_reported():
-    written = "```timeline\nTendon (Kim, 2019) | 8–12+ weeks\nBone | 6 weeks\n```"
-    assert render_text(written, where="the section “Time”")[1] == [
+    kim = make_reference(key="kim2019", authors=("Kim",), year=2019)
+    written = "```timeline\nTendon (Kim, 2019) | 8–12+ weeks\nSurgery (2021) | 0–2 weeks\n```"
+    assert render_text(written, Library([kim]), where="the section “Time”")[1] == [
         "The citation “(Kim, 2019)” in the section “Time” is in a timeline's label, where nothing is read as a "
         "citation: cite the work in the text beside the timeline"
     ]
@@ -510,12 +516,18 @@ def test_a_heading_the_page_cannot_show_is_reported_not_flattened_into_text():
     heading without a word, and ran into the next line as bare text."""
     written = "Body.\n\n## Sub-heading\n\n##### Small\n\n<h1>Raw <b>one</b></h1>\n\n### Kept\n\n```\n## code\n```"
     html, problems = render_text(written, where="the section “Walking”")
-    level_2 = "which the page keeps for its title and sections: write it as ### (or #### under it), or make it a "
+    level_2 = "which the page keeps for its title and sections: write it as ### (or #### under it)"
+    no_heading = "If it is no heading, put a backslash before its “#”, or a blank line before a line of dashes"
     assert problems == [
-        f"The heading “Sub-heading” in the section “Walking” is a level-2 heading, {level_2}section of its own",
+        f"The heading “Sub-heading” in the section “Walking” is a level-2 heading, {level_2}. {no_heading}",
         "The heading “Small” in the section “Walking” is a level-5 heading, and the page's go down to ####: "
-        "write it as ### or ####",
-        f"The heading “Raw one” in the section “Walking” is a level-1 heading, {level_2}section of its own",
+        f"write it as ### or ####. {no_heading}",
+        f"The heading “Raw one” in the section “Walking” is a level-1 heading, {level_2}. {no_heading}",
+    ]
+    # Written as the message says, it is text; an HTML heading in capitals is one too.
+    assert render_text("\\#1 tip: rest.\n\nText\n\n---")[1] == []
+    assert render_text("<H2>Shouted</H2>")[1] == [
+        f"The heading “Shouted” in the text is a level-2 heading, {level_2}. {no_heading}"
     ]
     assert "<h3>Kept</h3>" in html
 

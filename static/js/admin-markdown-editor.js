@@ -171,7 +171,11 @@
       return;
     }
     fetchResults("q=" + encodeURIComponent(query)).then(function (found) {
+      if (found === undefined) {
+        return; // a newer search is under way
+      }
       if (!found) {
+        stopWaiting(); // the library could not be searched (its message is shown)
         return;
       }
       show(found, found.length ? found.length + (found.length === 1 ? " work found." : " works found.") : "No work in the library matches “" + query + "”.");
@@ -187,6 +191,8 @@
   function stopWaiting() {
     if (typedWhileWaiting && picker && picker.open) {
       picker.querySelector("input").value += typedWhileWaiting; // no work found: the search goes on with it
+      clearTimeout(timer);
+      timer = setTimeout(search, 150);
     }
     enterWaiting = false;
     typedWhileWaiting = "";
@@ -212,9 +218,10 @@
         });
       })
       .catch(function (error) {
-        if (error.name !== "AbortError") {
-          show([], "The library could not be searched: " + error.message);
+        if (error.name === "AbortError") {
+          return undefined; // replaced by a newer search
         }
+        show([], "The library could not be searched: " + error.message);
         return null;
       });
   }

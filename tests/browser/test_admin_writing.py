@@ -311,3 +311,34 @@ def test_the_slug_filled_in_from_the_title_is_counted(editor_page):
     page.locator("#id_title").press_sequentially("Knees on stairs")
     expect(page.locator("#id_slug")).to_have_value("knees-on-stairs")
     expect(page.locator("#id_slug-length")).to_have_text("15 / 200 characters")
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ({"status": 200, "json": {"results": []}}, "No work in the library matches “nobody 2019”."),
+        ({"status": 500, "json": {"error": "The library is resting."}}, "The library is resting."),
+    ],
+)
+def test_what_is_typed_after_enter_stays_in_the_search_when_no_work_comes(editor_page, answer, status):
+    """Typed while Enter waited for a search that then found nothing (or failed), it was kept aside and never
+    searched; after a failure, every key typed next was swallowed."""
+    import time
+
+    page = editor_page
+
+    def slowly(route):
+        time.sleep(0.5)
+        route.fulfill(**answer)
+
+    page.route("**/picker-search/**", slowly)
+    page.goto("/admin/articles/article/add/")
+    intro = page.locator("#id_intro")
+    intro.press_sequentially("[@nobody")
+    page.keyboard.press("Enter")
+    page.keyboard.type(" 2019")
+    search = page.get_by_label("Search the library by author, title, year or key")
+    expect(search).to_have_value("nobody 2019")
+    expect(page.get_by_role("dialog", name="Cite a reference").get_by_role("status")).to_have_text(status)
+    page.keyboard.type("x")  # typing goes on in the search
+    expect(search).to_have_value("nobody 2019x")
