@@ -442,3 +442,12 @@ def test_dashboard_lists_drafts_waiting_for_an_editor(editor):
     make_article("Already live")
     panel = BeautifulSoup(editor.get("/admin/").content, "html.parser").select_one("#drafts-waiting")
     assert [a.get_text() for a in panel.select("a")] == ["Waiting draft"]
+
+
+def test_an_imported_article_s_history_says_why_it_is_empty(editor):
+    imported = make_article("Imported")  # as import_article and the demo content make them: no revision
+    history = BeautifulSoup(editor.get(f"/admin/articles/article/{imported.pk}/history/").content, "html.parser")
+    assert " ".join(history.select_one("#content-main .module p").get_text().split()) == (
+        "No revisions yet: this article came in by an import (import_article, or the demo content), not through "
+        "this admin. Its first save here begins its history."
+    )
