@@ -39,10 +39,29 @@ template textarea tfoot th thead time title tr track tt u ul var video wbr xmp
 )
 
 
+# A tag as Python-Markdown takes one: any name ("<Kjær>" too), then what stands for attributes.
+TAG_LIKE = re.compile(r"<(/?)([a-zA-Z][^\s/<>]*)([^<>]*)>")
+ATTRIBUTE = re.compile(r"""\s*([^\s=/>]+)(\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?""")
+# Attributes written without a value on purpose; any other bare word is a word of the text ("<a few days>").
+BOOLEAN_ATTRIBUTES = {"hidden", "open", "disabled", "checked", "selected", "controls", "reversed", "download"}
+
+
 def words_taken_for_tags(stash):
-    """The author's inline "tags" that name no HTML element: words the allow-list would silently leave out."""
-    tags = (RAW_TAG.fullmatch(str(html).strip()) for html in stash)
-    return [tag.group(0) for tag in tags if tag and tag.group(2).lower() not in HTML_ELEMENTS]
+    """The author's inline "tags" that are words in angle brackets: of no HTML element's name, or with a bare
+    word for an attribute. The allow-list would leave them out of the page without a word."""
+    taken = []
+    for html in stash:
+        tag = TAG_LIKE.fullmatch(str(html).strip())
+        if not tag:
+            continue
+        bare = [
+            name
+            for name, value in ATTRIBUTE.findall(tag.group(3))
+            if not value and name.lower() not in BOOLEAN_ATTRIBUTES
+        ]
+        if tag.group(2).lower() not in HTML_ELEMENTS or bare:
+            taken.append(tag.group(0))
+    return taken
 
 
 def blocks_of(stash):

@@ -535,11 +535,16 @@ def test_a_heading_the_page_cannot_show_is_reported_not_flattened_into_text():
 def test_words_in_angle_brackets_are_reported_not_silently_left_out():
     """Python-Markdown takes "<plantar fascia>" for a tag and the allow-list leaves it out: "If xz"."""
     why = "reads as an HTML tag, and the page would leave it out: to show angle brackets, write &lt; for “<” (or put a "
-    html, problems = render_text("If x<y and y>z, <plantar fascia> hurts.", where="the intro")
+    html, problems = render_text("If x<y and y>z, <plantar fascia> hurts <a few days>, <Kjær>.", where="the intro")
     assert problems == [
         f"“<y and y>” in the intro {why}space after it)",
         f"“<plantar fascia>” in the intro {why}space after it)",
+        f"“<a few days>” in the intro {why}space after it)",  # a link's tag, with words for attributes
+        f"“<Kjær>” in the intro {why}space after it)",
     ]
     # Real tags, comments, autolinks, code and brackets written as the message says are not reported.
-    written = "<u>a</u> <span>b</span> <!-- note --> <https://example.com> `<x>` x &lt;y and x < y"
+    written = (
+        '<u>a</u> <span class="x">b</span> <details open>c</details> <img src="/x.png" alt="a b"> <br/> '
+        "<!-- note --> <https://example.com> `<x>` x &lt;y and x < y"
+    )
     assert render_text(written)[1] == []
