@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
+from markdown.util import ETX, STX
 
 from references import harvard
 
@@ -24,13 +25,27 @@ ID_PREFIXES = ("ref-", CITE_PREFIX, TERM_PREFIX, WORD_PREFIX, CARD_PREFIX)
 
 
 # A table wider than a phone scrolls sideways in a box of its own rather than the page; the box takes
-# keyboard focus so it can be scrolled without a mouse (WAI's pattern for a scrolling region).
-TABLE_BOX = '<div class="table-box" role="region" aria-label="Table" tabindex="0">'
+# keyboard focus so it can be scrolled without a mouse (WAI's pattern for a scrolling region), and is
+# named by its columns, so that two tables are two regions a screen reader tells apart.
+TABLE_BOX = '<div class="table-box" role="region" aria-label="{}" tabindex="0">'
+TOKEN = re.compile(f"{STX}[^{ETX}]*{ETX}")
+FIRST_ROW = re.compile(r"<table>.*?<tr>(.*?)</tr>", re.DOTALL)
+HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
 
 
-def boxed_tables(html):
+def boxed_tables(sanitized):
     """Sanitized HTML with each table in its box: added after sanitizing, so no author can write one."""
-    return html.replace("<table>", f"{TABLE_BOX}<table>").replace("</table>", "</table></div>")
+
+    def box(match):
+        row = FIRST_ROW.match(sanitized, match.start())
+        cells = HEADER_CELL.findall(row.group(1)) if row else []
+        # A heading's words as read: no tags, entities read, a citation (a parser's token still) left out.
+        headings = [" ".join(html.unescape(strip_tags(TOKEN.sub("", cell))).split()) for cell in cells]
+        named = ", ".join(filter(None, headings))
+        label = f"Table: {named[:80]}{'…' if len(named) > 80 else ''}" if named else "Table"
+        return format_html(TABLE_BOX, label) + "<table>"
+
+    return re.sub("<table>", box, sanitized).replace("</table>", "</table></div>")
 
 
 def cite_id(reference, number):

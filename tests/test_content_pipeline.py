@@ -454,16 +454,22 @@ def test_the_longest_pathological_field_renders_and_saves(admin_client, neumann)
     assert re.sub(r"\s+", " ", page.select_one(".article-section p").get_text()).startswith("<a <a <a")
 
 
-def test_a_table_is_kept_in_a_box_of_its_own_with_its_columns_aligned():
+def test_a_table_is_kept_in_a_box_of_its_own_named_by_its_columns_and_aligned():
     """A wide table scrolls in its box on a phone (site.css); the alignment typed in its rule line is kept
     (Python-Markdown wrote it as a style, which the allow-list drops)."""
     html = markdown_html("| Option | Cost |\n|:---|---:|\n| Insoles | 20 |\n\n<table><tr><td>raw</td></tr></table>")
     assert html == (
-        '<div class="table-box" role="region" aria-label="Table" tabindex="0"><table>\n<thead>\n<tr>\n'
+        '<div class="table-box" role="region" aria-label="Table: Option, Cost" tabindex="0"><table>\n<thead>\n<tr>\n'
         '<th align="left">Option</th>\n<th align="right">Cost</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
         '<td align="left">Insoles</td>\n<td align="right">20</td>\n</tr>\n</tbody>\n</table></div>\n'
         '<div class="table-box" role="region" aria-label="Table" tabindex="0"><table><tbody><tr><td>raw</td></tr>'
         "</tbody></table></div>"
+    )
+    # Named by its column headings as read: entities read, tags and citations left out, escaped again.
+    kim = make_reference(key="kim2019", authors=("Kim",), year=2019)
+    named = render_text('| <b>Pain</b> & "load" [@kim2019] | Weeks |\n|---|---|\n| a | b |', Library([kim]))[0]
+    assert named.startswith(
+        '<div class="table-box" role="region" aria-label="Table: Pain &amp; &quot;load&quot;, Weeks" tabindex="0">'
     )
     # An author's own box is not one: the allow-list has no div.
     assert markdown_html('<div class="table-box" tabindex="0">x</div>') == "x"
