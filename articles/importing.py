@@ -43,8 +43,9 @@ from .models import CONTENT_FIELDS, Article, ArticleAuthor, KeyPoint, Section, c
 REQUIRED = ["title", "slug", "status", "published_at"]
 KNOWN = set(REQUIRED) | {"summary", "subtitle", "key_points", "topics", "authors"}
 SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-# A fenced code block as Python-Markdown reads one: it ends at a line of the same fence, no other.
-FENCE = re.compile(r"^(`{3,}|~{3,})")
+# A fenced code block as Python-Markdown reads one: its first line a fence with perhaps a language
+# ("```python", "~~~ {.md}"), ending at a line of the same fence, no other; without one, it is no block.
+FENCE = re.compile(r"^(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*)?[ ]*(?:hl_lines=\S+)?[ ]*$")
 
 
 @dataclass
@@ -172,10 +173,12 @@ def parse(text, source="input"):
 
 def _split_body(lines, first_line, source):
     intro, sections, current, fence = [], [], None, None
-    for number, line in enumerate(lines, start=first_line):
+    for index, line in enumerate(lines):
+        number = first_line + index
         fenced = fence is not None
-        if not fenced and FENCE.match(line):
-            fence = FENCE.match(line).group(1)
+        opening = None if fenced else FENCE.match(line)
+        if opening and any(later.rstrip(" ") == opening.group(1) for later in lines[index + 1 :]):
+            fence = opening.group(1)
         elif fenced and line.rstrip(" ") == fence:
             fence = None
         heading = None if fenced else SECTION_HEADING.match(line)

@@ -142,6 +142,14 @@ def test_a_code_block_keeps_its_lines_whatever_other_fence_they_hold(tmp_path):
     assert article.intro == f"Intro text.\n\n{example}"
 
 
+@pytest.mark.parametrize("not_a_fence", ["```x``` inline code", "```\nnever closed"])
+def test_a_line_python_markdown_reads_as_no_fence_keeps_the_sections_after_it(tmp_path, not_a_fence):
+    text = ARTICLE.replace("Body one.", f"Body one.\n\n{not_a_fence}")
+    run("import_article", str(write_article(tmp_path, text)))
+    article = Article.objects.get(slug="a-test-article")
+    assert [s.heading for s in article.sections.all()] == ["First section", "Second section"]
+
+
 def write_article(tmp_path, text=ARTICLE):
     path = tmp_path / "article.md"
     path.write_text(text, encoding="utf-8")
