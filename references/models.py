@@ -132,7 +132,9 @@ class Reference(models.Model):
         "author's surname and the year. Letters, digits and _ : . - only, no spaces; readers never see it.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOURNAL_ARTICLE)
-    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Leave empty for “no date”.")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=normalise.YEAR_RANGE, help_text="Leave empty for “no date”."
+    )
     issued_month = models.PositiveSmallIntegerField(
         "month",
         null=True,

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+
 # A reference's key, as a citation names it ("[@neumann2017]", "@neumann2017"): inner punctuation may join parts
 # ("smith:2019.a"); a last ".", ":" or "-" would be read as the sentence's, so a key ends with a letter, digit or _.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?"
@@ -105,14 +107,16 @@ def suffix(value):
 # The years a citation in the text can name ("(Neumann, 2017)"): a work of another year could never be cited.
 FIRST_YEAR, LAST_YEAR = 1500, 2099
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"  # FIRST_YEAR to LAST_YEAR, as a pattern
+# The year field's own validators (Reference.year): as they cover the database's range, Django adds no
+# "Ensure this value is less than or equal to 32767." of its own beside them.
+YEAR_MESSAGE = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}, or leave it empty for “no date”."
+YEAR_RANGE = [MinValueValidator(FIRST_YEAR, YEAR_MESSAGE), MaxValueValidator(LAST_YEAR, YEAR_MESSAGE)]
 
 
 def date_errors(year, month, day):
-    """{field: message} for an impossible publication date: a year no citation can name, month 13, 31 April, a day
-    without a month."""
+    """{field: message} for an impossible publication date: month 13, 31 April, a day without a month. (A year
+    no citation can name is the year field's own: YEAR_RANGE.)"""
     errors = {}
-    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        errors["year"] = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}, or leave it empty for “no date”."
     if month is not None and not 1 <= month <= 12:
         errors["issued_month"] = f"There is no month {month}: give 1 to 12."
     if day is None:
@@ -121,7 +125,7 @@ def date_errors(year, month, day):
         errors["issued_day"] = "A day needs its month: give the month too, or leave the day empty."
     elif "issued_month" not in errors:
         # Without a year, 29 February may be right; with one, the calendar decides.
-        last = calendar.monthrange(year or 2000, month)[1]
+        last = calendar.monthrange(year if year and FIRST_YEAR <= year <= LAST_YEAR else 2000, month)[1]
         if not 1 <= day <= last:
             where = f"{calendar.month_name[month]} {year}" if year and month == 2 else calendar.month_name[month]
             errors["issued_day"] = f"{where} has no day {day}: it has {last} days."

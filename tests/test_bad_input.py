@@ -1007,6 +1007,7 @@ GARBAGE_REFERENCES = {
     "duplicate key": ({"key": "taken2020"}, "Reference with this Key already exists"),
     "year no citation can name": ({"year": "1200"}, "Give a year from 1500 to 2099"),
     "year zero": ({"year": "0"}, "Give a year from 1500 to 2099"),
+    "year past any integer": ({"year": "9" * 20}, "Give a year from 1500 to 2099"),
     "kind unknown": ({"kind": "novel"}, "Select a valid choice"),
     "accessed out of range": ({"accessed": "2025-13-45"}, "Enter a valid date"),
     "url not a url": ({"url": "http://"}, "Enter a web address starting with http:// or https://."),
@@ -1033,6 +1034,15 @@ def test_reference_add_form_with_garbage_shows_an_error_and_saves_nothing(staff,
     errors = errors_in(response)
     assert message in errors, f"{name}: {errors}"
     assert counts() == before, name
+
+
+@pytest.mark.parametrize("year", ["9" * 20, "40000", "1200"])
+def test_a_year_out_of_range_is_refused_with_one_message(staff, year):
+    """Past the database's range it also said "Ensure this value is less than or equal to 32767."."""
+    response = staff.post(REFERENCE_ADD, reference_form(year=year))
+    assert errors_in(response) == (
+        "Please correct the error below. Give a year from 1500 to 2099, or leave it empty for “no date”."
+    )
 
 
 def test_the_valid_reference_form_saves(staff):
