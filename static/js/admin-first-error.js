@@ -6,7 +6,8 @@
 
   var FIELDS = "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), select:not([disabled])";
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // On "load", after Django's change_form.js (loaded async), which focuses an add form's first field.
+  window.addEventListener("load", function () {
     if (!document.querySelector(".errornote")) {
       return;
     }

@@ -29,11 +29,14 @@ def editor_page(page, django_user_model):
     return page
 
 
-def test_citation_picker_by_mouse_and_by_keyboard_and_preview_beside_the_text(editor_page, screenshot):
-    page = editor_page
+def new_article_form(page):
+    """The add form, its intro's text box and its citation picker (hidden until opened)."""
     page.goto("/admin/articles/article/add/")
-    intro = page.locator("#id_intro")
-    picker = page.get_by_role("dialog", name="Cite a reference")
+    return page, page.locator("#id_intro"), page.get_by_role("dialog", name="Cite a reference")
+
+
+def test_citation_picker_by_mouse_and_by_keyboard_and_preview_beside_the_text(editor_page, screenshot):
+    page, intro, picker = new_article_form(editor_page)
 
     # Mouse: the toolbar button, a search by author, a click on the work.
     intro.fill("Walking is a system ")
@@ -231,10 +234,7 @@ def test_a_new_reference_added_in_the_pop_up_is_cited_at_the_cursor(editor_page)
 
 
 def test_a_pop_up_saved_after_the_picker_closed_offers_the_work_at_the_cursor(editor_page):
-    page = editor_page
-    page.goto("/admin/articles/article/add/")
-    intro = page.locator("#id_intro")
-    picker = page.get_by_role("dialog", name="Cite a reference")
+    page, intro, picker = new_article_form(editor_page)
     intro.fill("Tendons adapt ")
     intro.press("End")
     intro.press_sequentially("[@magn")
@@ -268,10 +268,7 @@ def test_a_pop_up_saved_after_the_picker_closed_offers_the_work_at_the_cursor(ed
 
 
 def test_citing_keeps_a_selection_and_ctrl_z_takes_the_citation_back(editor_page):
-    page = editor_page
-    page.goto("/admin/articles/article/add/")
-    intro = page.locator("#id_intro")
-    picker = page.get_by_role("dialog", name="Cite a reference")
+    page, intro, picker = new_article_form(editor_page)
     intro.fill("Tendons adapt to loading over months.")
     intro.evaluate("(box) => box.setSelectionRange(box.value.indexOf('loading'), box.value.indexOf(' over'))")
     page.locator(".markdown-editor:has(#id_intro) .cite-open").click()
