@@ -7,6 +7,7 @@ counted on the rendered HTML. Each block (paragraph, list item, heading, cell) e
 whether or not the author put a full stop.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -45,6 +46,7 @@ class Readability:
         }
 
 
+@functools.lru_cache(maxsize=8192)  # a word is asked about for the whole text and again for its part
 def is_hard(word):
     """Long or rare: not one of the Dale–Chall list's 3,000 familiar words, and of three syllables or more,
     or of nine letters or more: textstat counts one syllable for many medical words ("tibiofemoral"),

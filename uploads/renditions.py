@@ -213,6 +213,8 @@ def responsive_images(html):
     missing or unreadable files) only gain loading="lazy". Each rewritten tag is
     built here, from the sanitizer's allowed attributes, with escaped values.
     """
+    if "<img" not in html:
+        return html  # most parts of an article have no image: no parse
     allowed = ALLOWED_ATTRIBUTES["img"]
     pieces, done = [], 0
     for start, end, attributes in _ImageTags(html).images:
