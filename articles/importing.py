@@ -133,7 +133,7 @@ def parse(text, source="input"):
     if any(announced) and not all(announced):
         fail("key_points", "name the section each key point announces, or none: some do and some do not")
 
-    if not str(meta.get("summary") or "").strip() and meta["status"] != Article.Status.DRAFT:
+    if not str(meta.get("summary") or "").strip() and Article.needs_summary(meta["status"]):
         fail("summary", "required unless the article is a draft (one or two plain sentences for lists and search)")
     topics = meta.get("topics") or []
     if not isinstance(topics, list) or not all(isinstance(t, str) and slugify(t) for t in topics):

@@ -273,13 +273,18 @@ class Article(RemembersStored, models.Model):
         before, after = _detail_url_around_slug(get_script_prefix())
         return f"{before}{self.slug}{after}"
 
+    @classmethod
+    def needs_summary(cls, status):
+        """Whether an article of `status` must have a summary: a draft may wait for one, as for its author."""
+        return status != cls.Status.DRAFT
+
     def clean(self):
         typed = self.title
         self.title, self.subtitle, self.summary = map(typed_text, (self.title, self.subtitle, self.summary))
         errors = {}
         if typed and not self.title:  # only characters no one means (an empty one the field refuses itself)
             errors["title"] = "This field is required."
-        if not self.summary and self.status != self.Status.DRAFT:
+        if not self.summary and self.needs_summary(self.status):
             errors["summary"] = (
                 "Write a summary: an article that is not a draft needs one or two plain sentences for the "
                 "article list and search engines. A draft can be saved without one."

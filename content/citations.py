@@ -31,7 +31,7 @@ from references.citations import normalise_names
 from references.harvard import PARTICLES
 from references.normalise import KEY, YEAR
 
-from .rawhtml import RAW_HTML, RawTags, is_raw_tag
+from .rawhtml import PLACEHOLDER, RAW_HTML, RawTags, is_raw_tag
 
 # One date as cited: "2017", "2019a", "n.d.", "no date", "no date b".
 DATE = re.compile(
@@ -220,9 +220,6 @@ def _names_before_a_date(text):
 
 def _date_text(year, letter):
     return f"{year}{letter}" if year else f"no date{' ' + letter if letter else ''}"
-
-
-PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
 
 
 def readable(text):

@@ -13,12 +13,11 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
-from .rawhtml import RawTags
+from .rawhtml import PLACEHOLDER, RawTags
 
 TOKEN = "bodylab-term"
 TOKEN_RE = re.compile(f"{STX}{TOKEN}:(\\d+){ETX}")
-# Python-Markdown's placeholders (raw HTML, code) and our own tokens (citations, charts): never looked into.
-PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
+# Python-Markdown's placeholders (raw HTML, code) and our own tokens (citations, charts) are never looked into.
 NEVER_MARKED = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp", "script", "style"}
 
 

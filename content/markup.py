@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
-from markdown.util import ETX, STX
 
 from references import harvard
+
+from .rawhtml import PLACEHOLDER
 
 CITE_PREFIX = "cite-"
 TERM_PREFIX = "term-"  # a glossary word where the text uses it first
@@ -28,7 +29,6 @@ ID_PREFIXES = ("ref-", CITE_PREFIX, TERM_PREFIX, WORD_PREFIX, CARD_PREFIX)
 # keyboard focus so it can be scrolled without a mouse (WAI's pattern for a scrolling region), and is
 # named by its columns, so that two tables are two regions a screen reader tells apart.
 TABLE_BOX = '<div class="table-box" role="region" aria-label="{}" tabindex="0">'
-TOKEN = re.compile(f"{STX}[^{ETX}]*{ETX}")
 FIRST_ROW = re.compile(r"<table>.*?<tr>(.*?)</tr>", re.DOTALL)
 HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
 
@@ -40,7 +40,7 @@ def boxed_tables(sanitized):
         row = FIRST_ROW.match(sanitized, match.start())
         cells = HEADER_CELL.findall(row.group(1)) if row else []
         # A heading's words as read: no tags, entities read, a citation (a parser's token still) left out.
-        headings = [" ".join(html.unescape(strip_tags(TOKEN.sub("", cell))).split()) for cell in cells]
+        headings = [" ".join(html.unescape(strip_tags(PLACEHOLDER.sub("", cell))).split()) for cell in cells]
         named = ", ".join(filter(None, headings))
         label = f"Table: {named[:80]}{'…' if len(named) > 80 else ''}" if named else "Table"
         return format_html(TABLE_BOX, label) + "<table>"

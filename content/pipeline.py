@@ -30,7 +30,7 @@ from references.citations import normalise_names
 
 from . import glossary as terms
 from . import markup, rawhtml
-from .citations import TOKEN_RE, CitationExtension, CitationReader, Group
+from .citations import TOKEN_RE, CitationExtension, CitationReader, Group, readable
 from .sanitize import sanitize
 from .timeline import TimelineError, TimelinePreprocessor, parse, render_svg
 from .xmltext import visible
@@ -176,7 +176,7 @@ OTHER_HEADING = re.compile(r"<h([1256])\b[^>]*>(.*?)</h\1>", re.DOTALL | re.IGNO
 
 def other_heading_message(level, heading, where):
     """A heading the allow-list would flatten into bare text: say so, rather than lose it without a word."""
-    heading = rawhtml.text_of(re.sub(f"{STX}.*?{ETX}", "…", heading))  # a citation in it is a token yet
+    heading = rawhtml.text_of(readable(heading))  # a citation in it is a token yet
     if level in "12":
         why = f"a level-{level} heading, which the page keeps for its title and sections: write it as ### (or ####"
         why += " under it)"

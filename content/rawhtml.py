@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from markdown.util import ETX, STX
 
 RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")
+# Any placeholder Python-Markdown (or a reader of ours: a citation's token) leaves in the text while parsing.
+PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
 RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # one tag alone: a whole stashed block closes itself
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .models import Reference
+from .normalise import YEAR
 
 MAX_RESULTS = 20
 # A search may be typed the way a citation is written, "Neumann, 2017." or "(Kjaer et al., 2009a)":
@@ -20,7 +21,7 @@ MAX_RESULTS = 20
 # may carry its letter.
 SEPARATORS = re.compile(r"[\s,;()\[\]&@]+")
 JOINING_WORDS = {"et", "al", "and"}
-YEAR = re.compile(r"(\d{4})[a-z]?")
+YEAR_WORD = re.compile(rf"({YEAR})[a-z]?")
 
 
 def search_library(request, query):
@@ -30,9 +31,9 @@ def search_library(request, query):
     if not words:
         return Reference.objects.none()  # "and" alone: no search, not the whole library
     references = Reference.objects.with_contributors()
-    years = [word for word in words if YEAR.fullmatch(word)]
+    years = [word for word in words if YEAR_WORD.fullmatch(word)]
     for year in years:
-        references = references.filter(year=int(YEAR.fullmatch(year).group(1)))
+        references = references.filter(year=int(YEAR_WORD.fullmatch(year).group(1)))
     rest = " ".join(word for word in words if word not in years)
     if rest:
         reference_admin = admin.site.get_model_admin(Reference)

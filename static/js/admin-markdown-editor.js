@@ -2,9 +2,9 @@
 // - the citation picker: "Cite a reference" or typing "[@" opens a search of the reference
 //   library (author, title, year or key); choosing a work inserts [@key] at the cursor. Arrow
 //   keys, Enter and Escape work (Enter before the results have come takes the first that comes);
-//   selected text is kept (the citation goes after it) and Ctrl+Z takes the citation back. "Add a new reference" opens the reference form in Django's
-//   related-object pop-up and cites the work once it is saved (if the picker was closed meanwhile,
-//   it opens again at the cursor offering the new work). Opened by typing "[@", it never swallows
+//   selected text is kept (the citation goes after it) and Ctrl+Z takes the citation back. "Add a
+//   new reference" opens the reference form in Django's related-object pop-up and cites the work
+//   once it is saved (if the picker was closed meanwhile, it opens again at the cursor offering it). Opened by typing "[@", it never swallows
 //   what is typed: closed without a choice, or at a ";" or "]" (someone writing the citation by
 //   hand, "[@neumann2017, p. 45]"), the search text goes into the editor after "[@" and typing
 //   goes on there. A "," stays in the search: "Neumann, 2017" is a search too.
@@ -118,9 +118,7 @@
       target.editor.focus();
       var typed = input.value;
       if (target.typed && !target.chosen && typed) {
-        // What was typed into the search after "[@" belongs to the text.
-        target.editor.setRangeText(typed, target.end, target.end, "end");
-        target.editor.dispatchEvent(new Event("input", { bubbles: true }));
+        insert(target.editor, target.end, target.end, typed); // typed into the search after "[@": the text's
       }
       target = null; // its place in the text may change from now on
     });
@@ -264,12 +262,16 @@
     var citation = "[@" + work.key + "]" + (typedAfter || "");
     target.chosen = true;
     close(); // first: while the modal picker is open, the editor cannot take focus
+    insert(editor, target.start, target.end, citation);
+  }
+
+  // Puts `text` in place of start..end as typing does: Ctrl+Z takes it back (setRangeText is not
+  // undone), and "input" fires, which markdownx's preview and the unsaved-changes warning listen to.
+  function insert(editor, start, end, text) {
     editor.focus();
-    editor.setSelectionRange(target.start, target.end);
-    // As typing does: Ctrl+Z takes it back (setRangeText is not undone). It fires "input", which
-    // markdownx's preview and the unsaved-changes warning listen to.
-    if (!document.execCommand("insertText", false, citation)) {
-      editor.setRangeText(citation, target.start, target.end, "end");
+    editor.setSelectionRange(start, end);
+    if (!document.execCommand("insertText", false, text)) {
+      editor.setRangeText(text, start, end, "end");
       editor.dispatchEvent(new Event("input", { bubbles: true }));
     }
   }
