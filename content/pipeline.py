@@ -226,7 +226,7 @@ class _State:
             self.problems.append(Problem(self.reader.field, message))
         for level, heading in OTHER_HEADING.findall(converted):
             self.problems.append(Problem(self.reader.field, other_heading_message(level, heading, self.where)))
-        for image in _Images(html).without_alt if "<img" in html else ():
+        for image in _Images(html).without_alt:
             self.problems.append(Problem(self.reader.field, missing_alt_message(image, self.where)))
         if source.inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
@@ -403,8 +403,9 @@ class _Images(HTMLParser):
     def __init__(self, html):
         super().__init__()
         self.without_alt = []
-        self.feed(html)
-        self.close()
+        if "<img" in html:  # most parts of an article have no image: no parse
+            self.feed(html)
+            self.close()
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)

@@ -30,11 +30,14 @@ def search_library(request, query):
     words = [word for word in words if word and word.lower() not in JOINING_WORDS]
     if not words:
         return Reference.objects.none()  # "and" alone: no search, not the whole library
-    references = Reference.objects.with_contributors()
-    years = [word for word in words if YEAR_WORD.fullmatch(word)]
-    for year in years:
-        references = references.filter(year=int(YEAR_WORD.fullmatch(year).group(1)))
-    rest = " ".join(word for word in words if word not in years)
+    references, rest = Reference.objects.with_contributors(), []
+    for word in words:
+        year = YEAR_WORD.fullmatch(word)
+        if year:
+            references = references.filter(year=int(year.group(1)))
+        else:
+            rest.append(word)
+    rest = " ".join(rest)
     if rest:
         reference_admin = admin.site.get_model_admin(Reference)
         references, _ = reference_admin.get_search_results(request, references, rest)

@@ -4,10 +4,11 @@
 //   keys, Enter and Escape work (Enter before the results have come takes the first that comes);
 //   selected text is kept (the citation goes after it) and Ctrl+Z takes the citation back. "Add a
 //   new reference" opens the reference form in Django's related-object pop-up and cites the work
-//   once it is saved (if the picker was closed meanwhile, it opens again at the cursor offering it). Opened by typing "[@", it never swallows
-//   what is typed: closed without a choice, or at a ";" or "]" (someone writing the citation by
-//   hand, "[@neumann2017, p. 45]"), the search text goes into the editor after "[@" and typing
-//   goes on there. A "," stays in the search: "Neumann, 2017" is a search too.
+//   once it is saved (if the picker was closed meanwhile, it opens again at the cursor offering
+//   it). Opened by typing "[@", it never swallows what is typed: closed without a choice, or at a
+//   ";" or "]" (someone writing the citation by hand, "[@neumann2017, p. 45]"), the search text
+//   goes into the editor after "[@" and typing goes on there. A "," stays in the search:
+//   "Neumann, 2017" is a search too.
 // - the preview follows the cursor: it scrolls to the heading of the part being written.
 // Everything is bound on the document, so rows added with "Add another" work too. Results are
 // shown with textContent only: a title is never read as HTML.
